@@ -1,0 +1,20 @@
+"""The `smartcommune` command: one front door for operators, developers and auditors."""
+
+from __future__ import annotations
+
+import typer
+
+from . import stack_cmd, topics_cmd
+
+app = typer.Typer(
+    name="smartcommune",
+    help="Smart Commune Platform: local servers, topics, demo and audit.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(stack_cmd.app, name="stack")
+app.add_typer(topics_cmd.app, name="topics")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,1 @@
+"""Test support shared by every service: real servers for integration and e2e tests."""
