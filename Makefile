@@ -62,6 +62,7 @@ lint: bootstrap ## ruff (lint + format check) and mypy --strict
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy services
+	$(PY) -m smartcommune.cli.protogen --check
 
 .PHONY: fmt
 fmt: bootstrap ## Format and auto-fix with ruff

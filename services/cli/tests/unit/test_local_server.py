@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from smartcommune.cli.stack.base import Health, LocalServer, ServerError, process_start_time
+from smartcommune.cli.stack.base import (
+    Health,
+    LocalServer,
+    Progress,
+    ServerError,
+    _quiet,
+    process_start_time,
+)
 from smartcommune.cli.stack.config import StackConfig
 
 
@@ -26,7 +33,7 @@ class SleepServer(LocalServer):
             "import pathlib, time; pathlib.Path('ready').write_text('1'); time.sleep(60)"
         )
 
-    def fetch(self, progress=None) -> None:  # type: ignore[no-untyped-def, override]
+    def fetch(self, progress: Progress = _quiet) -> None:
         return None
 
     def command(self) -> list[str]:

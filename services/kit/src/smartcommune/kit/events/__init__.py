@@ -1,0 +1,41 @@
+"""Events: the envelope, its canonical JSON, payload schemas with upcasters, and hash chains."""
+
+from .canonical import CanonicalJSONError, canonical_bytes, parse_json
+from .chain import (
+    GENESIS,
+    GENESIS_HASH,
+    ChainProblem,
+    ChainReport,
+    Frontier,
+    ProblemKind,
+    compute_hash,
+    seal,
+    verify_chain,
+)
+from .envelope import Actor, EventDraft, EventEnvelope
+from .registry import EventPayload, PayloadRegistry, UnknownEventError, Upcaster
+from .uuid7 import new_event_id, uuid7
+
+__all__ = [
+    "GENESIS",
+    "GENESIS_HASH",
+    "Actor",
+    "CanonicalJSONError",
+    "ChainProblem",
+    "ChainReport",
+    "EventDraft",
+    "EventEnvelope",
+    "EventPayload",
+    "Frontier",
+    "PayloadRegistry",
+    "ProblemKind",
+    "UnknownEventError",
+    "Upcaster",
+    "canonical_bytes",
+    "compute_hash",
+    "new_event_id",
+    "parse_json",
+    "seal",
+    "uuid7",
+    "verify_chain",
+]
