@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from . import stack_cmd, topics_cmd
+from .demo import command as demo_command
 
 app = typer.Typer(
     name="smartcommune",
@@ -14,6 +15,7 @@ app = typer.Typer(
 )
 app.add_typer(stack_cmd.app, name="stack")
 app.add_typer(topics_cmd.app, name="topics")
+app.command(name="demo")(demo_command.demo)
 
 
 if __name__ == "__main__":  # pragma: no cover

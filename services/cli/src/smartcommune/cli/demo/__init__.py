@@ -1,0 +1,1 @@
+"""`smartcommune demo`: the main job end to end on the embedded defaults."""
