@@ -12,15 +12,13 @@ import os
 import re
 import socket
 import stat
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from smartcommune.cli.stack import keycloak as kc_module
-from smartcommune.cli.stack.base import LocalServer, ServerError
+from smartcommune.cli.stack.base import ServerError
 from smartcommune.cli.stack.config import StackConfig, repo_root
 from smartcommune.cli.stack.keycloak import (
     CLI_CLIENT,
@@ -334,25 +332,3 @@ def test_check_is_unhealthy_not_an_exception_when_nothing_listens(server: Keyclo
     health = server.check()
     assert health.ok is False
     assert "openid-configuration" in health.detail
-
-
-def test_concurrent_starts_of_one_run_folder_take_turns(
-    server: KeycloakServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    inside: list[str] = []
-    overlap: list[bool] = []
-
-    def fake_start(self: KeycloakServer, progress: object = None, timeout: object = None) -> bool:
-        overlap.append(bool(inside))
-        inside.append("x")
-        time.sleep(0.2)
-        inside.pop()
-        return True
-
-    monkeypatch.setattr(LocalServer, "start", fake_start)
-    threads = [threading.Thread(target=server.start) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    assert overlap == [False, False, False]

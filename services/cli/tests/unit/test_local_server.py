@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,26 @@ def test_stop_never_signals_a_process_it_did_not_start(config: StackConfig) -> N
 def test_process_start_time_of_a_missing_pid_is_none() -> None:
     assert process_start_time(2**22 + 12345) is None
     assert process_start_time(os.getpid()) is not None
+
+
+def test_concurrent_starts_of_one_run_folder_take_turns(
+    config: StackConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inside: list[str] = []
+    overlap: list[bool] = []
+
+    def fake_start(self: LocalServer, progress: Progress, timeout: float | None) -> bool:
+        overlap.append(bool(inside))
+        inside.append("x")
+        time.sleep(0.2)
+        inside.pop()
+        return True
+
+    monkeypatch.setattr(LocalServer, "_start_locked", fake_start)
+    server = SleepServer(config)
+    threads = [threading.Thread(target=server.start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert overlap == [False, False, False]

@@ -7,13 +7,15 @@ ever signals a process whose PID *and* start time match what `start()` recorded.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import signal
 import subprocess
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,23 @@ Progress = Callable[[str], None]
 
 def _quiet(_: str) -> None:
     return None
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """An exclusive flock, released by the kernel even if this process dies holding it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class ServerError(RuntimeError):
@@ -122,8 +141,19 @@ class LocalServer(ABC):
     def start(self, progress: Progress = _quiet, timeout: float | None = None) -> bool:
         """Start the server unless ours is already running; wait for real health.
 
-        Returns True when this call started it, False when it was already up.
+        Returns True when this call started it, False when it was already up. Serialised per
+        run folder: a test session and `stack up` starting the same server at once would both
+        prepare its data and both launch, the loser overwriting the winner's PID file. The
+        second caller waits, then finds the first one's server running.
         """
+
+        def waiting() -> None:
+            progress(f"{self.name}: another process is starting it; waiting")
+
+        with file_lock(self.home / "start.lock", on_wait=waiting):
+            return self._start_locked(progress, timeout)
+
+    def _start_locked(self, progress: Progress, timeout: float | None) -> bool:
         if self.running_pid() is not None:
             if self.check().ok:
                 return False

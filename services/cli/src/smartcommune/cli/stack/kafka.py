@@ -11,7 +11,6 @@ without the shell scripts.
 from __future__ import annotations
 
 import base64
-import fcntl
 import hashlib
 import json
 import os
@@ -21,12 +20,10 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .base import Health, LocalServer, Progress, ServerError, _quiet
+from .base import Health, LocalServer, Progress, ServerError, _quiet, file_lock
 from .config import repo_root
 from .java import find_java, java_home
 
@@ -99,18 +96,6 @@ def new_cluster_id() -> str:
 def _escape(value: str) -> str:
     """Java .properties treat backslash as an escape; paths must survive a round trip."""
     return value.replace("\\", "\\\\")
-
-
-@contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """Serialise fetches: the CLI and a test session may both start Kafka on a fresh cache."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class KafkaServer(LocalServer):
@@ -214,7 +199,8 @@ class KafkaServer(LocalServer):
         """Copy the broker's jars from Maven Central (through ~/.m2) into the cache, once."""
         if self.is_fetched():
             return
-        with _file_lock(self.dist_dir / ".lock"):
+        # Serialise fetches: the CLI and a test session may both start Kafka on a fresh cache.
+        with file_lock(self.dist_dir / ".lock"):
             if self.is_fetched():  # another process fetched while we waited for the lock
                 return
             self._fetch_locked(progress)

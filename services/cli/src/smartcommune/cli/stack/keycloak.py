@@ -11,7 +11,6 @@ so a run folder is isolated from the cache and from other run folders without an
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import secrets
@@ -20,13 +19,12 @@ import socket
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from .base import Health, LocalServer, Progress, ServerError, _quiet
+from .base import Health, LocalServer, Progress, ServerError, _quiet, file_lock
 from .config import StackConfig, repo_root
 from .java import find_java
 from .java import java_home as jdk_home_of
@@ -114,24 +112,6 @@ class KeycloakServer(LocalServer):
     def management_address(self) -> str:
         return f"http://{self.config.host}:{self.config.keycloak_management_port}"
 
-    # ------------------------------------------------------------------ start
-    def start(self, progress: Progress = _quiet, timeout: float | None = None) -> bool:
-        """`LocalServer.start`, serialised per run folder.
-
-        The base checks for a running server, then spends ~25 s in `prepare()` (`kc.sh build`)
-        before it records the new PID: a test session and `stack up` on the same run folder
-        would otherwise both build into one `lib/quarkus/` and both launch, the loser failing
-        on the H2 lock after having overwritten the winner's PID file. The second caller now
-        waits and then finds the first one's server running.
-        """
-        self.home.mkdir(parents=True, exist_ok=True)
-
-        def waiting() -> None:
-            progress(f"keycloak: another process is starting {self.home}; waiting for it")
-
-        with _file_lock(self.home / "start.lock", on_wait=waiting):
-            return super().start(progress, timeout)
-
     # ------------------------------------------------------------------ fetch
     def fetch(self, progress: Progress = _quiet) -> None:
         if (self.distribution / _UNPACKED_MARKER).exists():
@@ -139,7 +119,7 @@ class KeycloakServer(LocalServer):
         cache = self.config.cache_dir
         cache.mkdir(parents=True, exist_ok=True)
         # Two `stack up`s (or a test session beside a developer's stack) may fetch at once.
-        with _file_lock(cache / f"keycloak-{self.version}.lock"):
+        with file_lock(cache / f"keycloak-{self.version}.lock"):
             if (self.distribution / _UNPACKED_MARKER).exists():
                 return
             mvn = shutil.which("mvn")
@@ -475,22 +455,6 @@ def client_credentials_token(
 
 
 # ---------------------------------------------------------------------- files
-@contextlib.contextmanager
-def _file_lock(path: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """An exclusive flock, released by the kernel even if this process dies holding it."""
-    with path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait is not None:
-                on_wait()
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _unzip(archive: Path, target: Path) -> None:
     """Extract keeping the Unix modes (zipfile drops them, and kc.sh must stay executable)."""
     try:
