@@ -1,4 +1,4 @@
-"""One trace from the command that recorded an event, through the relay, into the consumer."""
+"""One trace from the HTTP request that recorded an event, through the relay, into the consumer."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from opentelemetry import trace
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
@@ -17,7 +19,7 @@ from smartcommune.kit.events import Actor, EventEnvelope, EventPayload, PayloadR
 from smartcommune.kit.migrations import upgrade_to_head
 from smartcommune.kit.relay import OutboxRelay, make_producer
 from smartcommune.kit.store import EventStore, UnitOfWork, make_engine
-from smartcommune.kit.telemetry import current_traceparent, setup_telemetry
+from smartcommune.kit.telemetry import TracingMiddleware, current_traceparent, setup_telemetry
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +45,11 @@ def test_the_consumer_span_continues_the_trace_of_the_command_that_recorded_the_
     store, spans = EventStore(REGISTRY), InMemorySpanExporter()
     telemetry = setup_telemetry("toys", span_exporter=spans, set_global=False)
 
-    with telemetry.tracer.start_as_current_span("POST /counters"):
+    app = FastAPI()
+    app.add_middleware(TracingMiddleware, tracer=telemetry.tracer)
+
+    @app.post("/counters", status_code=201)
+    def record() -> dict[str, str]:
         draft = REGISTRY.draft(
             Counted(n=1),
             stream_id="counter-1",
@@ -56,6 +62,12 @@ def test_the_consumer_span_continues_the_trace_of_the_command_that_recorded_the_
         with UnitOfWork(engine) as uow:
             store.append(uow, [draft], 0)
             uow.commit()
+        return {"stream_id": "counter-1"}
+
+    # The caller (a portal, say) already has a trace: the request must continue it.
+    caller_trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    response = TestClient(app).post("/counters", headers={"traceparent": caller_trace})
+    assert response.status_code == 201
     producer = make_producer(kafka_bootstrap, client_id="toys.relay")
     try:
         OutboxRelay(engine, store, topic, producer, tracer=telemetry.tracer).drain(timeout=30)
@@ -73,11 +85,13 @@ def test_the_consumer_span_continues_the_trace_of_the_command_that_recorded_the_
 
     by_kind = {span.kind: span for span in spans.get_finished_spans()}
     command, producing, consuming = (
-        by_kind[SpanKind.INTERNAL],
+        by_kind[SpanKind.SERVER],
         by_kind[SpanKind.PRODUCER],
         by_kind[SpanKind.CONSUMER],
     )
     trace_id = command.context.trace_id
+    assert f"{trace_id:032x}" == caller_trace.split("-")[1]
+    assert command.name == "POST /counters"
     assert producing.context.trace_id == consuming.context.trace_id == trace_id
     assert producing.parent is not None
     assert producing.parent.span_id == command.context.span_id
