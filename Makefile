@@ -63,11 +63,16 @@ lint: bootstrap ## ruff (lint + format check) and mypy --strict
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy services
 	$(PY) -m smartcommune.cli.protogen --check
+	$(PY) -m smartcommune.cli.docsgen --check
 
 .PHONY: fmt
 fmt: bootstrap ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+.PHONY: docs
+docs: bootstrap ## Generate each service's OpenAPI and AsyncAPI documents into docs/api
+	$(PY) -m smartcommune.cli.docsgen
 
 .PHONY: proto
 proto: bootstrap ## Generate gRPC stubs from proto/ into one package
