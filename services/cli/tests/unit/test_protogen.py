@@ -24,7 +24,7 @@ def test_check_names_the_stale_files_after_a_proto_changes(
     )
     source = tmp_path / "proto" / "identity" / "v1" / "signing.proto"
     source.write_text(
-        source.read_text().replace("string reason = 6;", "string reason = 6;\n  int32 x = 7;")
+        source.read_text().replace("string reason = 6;", "string reason = 6;\n  int32 x = 99;")
     )
 
     assert protogen.main(["--check", "--root", str(tmp_path)]) == 1

@@ -2,6 +2,7 @@
 
 import unicodedata
 from decimal import Decimal
+from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
 import pytest
@@ -70,3 +71,27 @@ def test_parse_json_refuses_ambiguous_documents(text: str) -> None:
 def test_parse_json_requires_utf8() -> None:
     with pytest.raises(UnicodeDecodeError):
         parse_json('{"a":"ễ"}'.encode("utf-16"))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"a": {"b": [1, {"c": 0.5}]}}, r"^\$\.a\.b\[1\]\.c: floats are not allowed"),
+        ({"a": (1, MappingProxyType({"b": b"x"}))}, r"^\$\.a\[1\]\.b: bytes has no canonical"),
+        ({"x": {COMPOSED: 1, DECOMPOSED: 2}}, r"^\$\.x: keys .* clash once NFC-normalised"),
+        ([{1: "int key"}], r"^\$\[0\]: object keys must be strings"),
+    ],
+)
+def test_a_refusal_says_where_the_value_is(value: object, message: str) -> None:
+    with pytest.raises(CanonicalJSONError, match=message):
+        canonical_bytes(value)
+
+
+def test_enum_members_encode_as_their_plain_values() -> None:
+    class Level(IntEnum):
+        HIGH = 3
+
+    class Kind(StrEnum):
+        TREE = "cây"
+
+    assert canonical_bytes({"l": Level.HIGH, "k": Kind.TREE}) == '{"k":"cây","l":3}'.encode()

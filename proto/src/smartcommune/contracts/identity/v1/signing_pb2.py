@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19identity/v1/signing.proto\x12\x0bidentity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"F\n\x0bSignRequest\x12\x10\n\x08\x64ocument\x18\x01 \x01(\x0c\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x0f\n\x07purpose\x18\x03 \x01(\t\"\xa1\x01\n\x0cSignResponse\x12\x15\n\rcms_signature\x18\x01 \x01(\x0c\x12\x16\n\x0esigner_subject\x18\x02 \x01(\t\x12\x1a\n\x12\x63\x65rtificate_serial\x18\x03 \x01(\t\x12\x17\n\x0f\x63\x65rtificate_der\x18\x04 \x01(\x0c\x12-\n\tsigned_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"`\n\rVerifyRequest\x12\x10\n\x08\x64ocument\x18\x01 \x01(\x0c\x12\x15\n\rcms_signature\x18\x02 \x01(\x0c\x12&\n\x02\x61t\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x90\x01\n\x0eVerifyResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x16\n\x0esigner_subject\x18\x02 \x01(\t\x12\x13\n\x0bsigner_role\x18\x03 \x01(\t\x12\x11\n\tchain_der\x18\x04 \x03(\x0c\x12\x1f\n\x17revoked_at_signing_time\x18\x05 \x01(\x08\x12\x0e\n\x06reason\x18\x06 \x01(\t\"-\n\x1aGetCertificateChainRequest\x12\x0f\n\x07subject\x18\x01 \x01(\t\"%\n\x10\x43\x65rtificateChain\x12\x11\n\tchain_der\x18\x01 \x03(\x0c\x32\xe8\x01\n\x07Signing\x12;\n\x04Sign\x12\x18.identity.v1.SignRequest\x1a\x19.identity.v1.SignResponse\x12\x41\n\x06Verify\x12\x1a.identity.v1.VerifyRequest\x1a\x1b.identity.v1.VerifyResponse\x12]\n\x13GetCertificateChain\x12\'.identity.v1.GetCertificateChainRequest\x1a\x1d.identity.v1.CertificateChainb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19identity/v1/signing.proto\x12\x0bidentity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n\x0bSignRequest\x12\x10\n\x08\x64ocument\x18\x01 \x01(\x0c\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x0f\n\x07purpose\x18\x03 \x01(\t\x12\x1a\n\x12\x63\x65rtificate_serial\x18\x04 \x01(\t\"\xa1\x01\n\x0cSignResponse\x12\x15\n\rcms_signature\x18\x01 \x01(\x0c\x12\x16\n\x0esigner_subject\x18\x02 \x01(\t\x12\x1a\n\x12\x63\x65rtificate_serial\x18\x03 \x01(\t\x12\x17\n\x0f\x63\x65rtificate_der\x18\x04 \x01(\x0c\x12-\n\tsigned_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"`\n\rVerifyRequest\x12\x10\n\x08\x64ocument\x18\x01 \x01(\x0c\x12\x15\n\rcms_signature\x18\x02 \x01(\x0c\x12&\n\x02\x61t\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa6\x02\n\x0eVerifyResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x16\n\x0esigner_subject\x18\x02 \x01(\t\x12\x13\n\x0bsigner_role\x18\x03 \x01(\t\x12\x11\n\tchain_der\x18\x04 \x03(\x0c\x12\x1f\n\x17revoked_at_signing_time\x18\x05 \x01(\x08\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12-\n\tsigned_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x63\x65rtificate_serial\x18\x08 \x01(\t\x12.\n\nrevoked_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11revocation_reason\x18\n \x01(\t\"-\n\x1aGetCertificateChainRequest\x12\x0f\n\x07subject\x18\x01 \x01(\t\"%\n\x10\x43\x65rtificateChain\x12\x11\n\tchain_der\x18\x01 \x03(\x0c\x32\xe8\x01\n\x07Signing\x12;\n\x04Sign\x12\x18.identity.v1.SignRequest\x1a\x19.identity.v1.SignResponse\x12\x41\n\x06Verify\x12\x1a.identity.v1.VerifyRequest\x1a\x1b.identity.v1.VerifyResponse\x12]\n\x13GetCertificateChain\x12\'.identity.v1.GetCertificateChainRequest\x1a\x1d.identity.v1.CertificateChainb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,17 +33,17 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'smartcommune.contracts.iden
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SIGNREQUEST']._serialized_start=75
-  _globals['_SIGNREQUEST']._serialized_end=145
-  _globals['_SIGNRESPONSE']._serialized_start=148
-  _globals['_SIGNRESPONSE']._serialized_end=309
-  _globals['_VERIFYREQUEST']._serialized_start=311
-  _globals['_VERIFYREQUEST']._serialized_end=407
-  _globals['_VERIFYRESPONSE']._serialized_start=410
-  _globals['_VERIFYRESPONSE']._serialized_end=554
-  _globals['_GETCERTIFICATECHAINREQUEST']._serialized_start=556
-  _globals['_GETCERTIFICATECHAINREQUEST']._serialized_end=601
-  _globals['_CERTIFICATECHAIN']._serialized_start=603
-  _globals['_CERTIFICATECHAIN']._serialized_end=640
-  _globals['_SIGNING']._serialized_start=643
-  _globals['_SIGNING']._serialized_end=875
+  _globals['_SIGNREQUEST']._serialized_end=173
+  _globals['_SIGNRESPONSE']._serialized_start=176
+  _globals['_SIGNRESPONSE']._serialized_end=337
+  _globals['_VERIFYREQUEST']._serialized_start=339
+  _globals['_VERIFYREQUEST']._serialized_end=435
+  _globals['_VERIFYRESPONSE']._serialized_start=438
+  _globals['_VERIFYRESPONSE']._serialized_end=732
+  _globals['_GETCERTIFICATECHAINREQUEST']._serialized_start=734
+  _globals['_GETCERTIFICATECHAINREQUEST']._serialized_end=779
+  _globals['_CERTIFICATECHAIN']._serialized_start=781
+  _globals['_CERTIFICATECHAIN']._serialized_end=818
+  _globals['_SIGNING']._serialized_start=821
+  _globals['_SIGNING']._serialized_end=1053
 # @@protoc_insertion_point(module_scope)

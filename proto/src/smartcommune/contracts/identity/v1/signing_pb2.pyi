@@ -10,14 +10,16 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class SignRequest(_message.Message):
-    __slots__ = ("document", "content_type", "purpose")
+    __slots__ = ("document", "content_type", "purpose", "certificate_serial")
     DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_SERIAL_FIELD_NUMBER: _ClassVar[int]
     document: bytes
     content_type: str
     purpose: str
-    def __init__(self, document: _Optional[bytes] = ..., content_type: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
+    certificate_serial: str
+    def __init__(self, document: _Optional[bytes] = ..., content_type: _Optional[str] = ..., purpose: _Optional[str] = ..., certificate_serial: _Optional[str] = ...) -> None: ...
 
 class SignResponse(_message.Message):
     __slots__ = ("cms_signature", "signer_subject", "certificate_serial", "certificate_der", "signed_at")
@@ -44,20 +46,28 @@ class VerifyRequest(_message.Message):
     def __init__(self, document: _Optional[bytes] = ..., cms_signature: _Optional[bytes] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class VerifyResponse(_message.Message):
-    __slots__ = ("valid", "signer_subject", "signer_role", "chain_der", "revoked_at_signing_time", "reason")
+    __slots__ = ("valid", "signer_subject", "signer_role", "chain_der", "revoked_at_signing_time", "reason", "signed_at", "certificate_serial", "revoked_at", "revocation_reason")
     VALID_FIELD_NUMBER: _ClassVar[int]
     SIGNER_SUBJECT_FIELD_NUMBER: _ClassVar[int]
     SIGNER_ROLE_FIELD_NUMBER: _ClassVar[int]
     CHAIN_DER_FIELD_NUMBER: _ClassVar[int]
     REVOKED_AT_SIGNING_TIME_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_AT_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_SERIAL_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    REVOCATION_REASON_FIELD_NUMBER: _ClassVar[int]
     valid: bool
     signer_subject: str
     signer_role: str
     chain_der: _containers.RepeatedScalarFieldContainer[bytes]
     revoked_at_signing_time: bool
     reason: str
-    def __init__(self, valid: _Optional[bool] = ..., signer_subject: _Optional[str] = ..., signer_role: _Optional[str] = ..., chain_der: _Optional[_Iterable[bytes]] = ..., revoked_at_signing_time: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
+    signed_at: _timestamp_pb2.Timestamp
+    certificate_serial: str
+    revoked_at: _timestamp_pb2.Timestamp
+    revocation_reason: str
+    def __init__(self, valid: _Optional[bool] = ..., signer_subject: _Optional[str] = ..., signer_role: _Optional[str] = ..., chain_der: _Optional[_Iterable[bytes]] = ..., revoked_at_signing_time: _Optional[bool] = ..., reason: _Optional[str] = ..., signed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., certificate_serial: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revocation_reason: _Optional[str] = ...) -> None: ...
 
 class GetCertificateChainRequest(_message.Message):
     __slots__ = ("subject",)

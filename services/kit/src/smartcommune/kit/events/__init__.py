@@ -8,8 +8,10 @@ from .chain import (
     ChainReport,
     Frontier,
     ProblemKind,
+    Sealed,
     compute_hash,
     seal,
+    seal_all,
     verify_chain,
 )
 from .envelope import Actor, EventDraft, EventEnvelope
@@ -29,6 +31,7 @@ __all__ = [
     "Frontier",
     "PayloadRegistry",
     "ProblemKind",
+    "Sealed",
     "UnknownEventError",
     "Upcaster",
     "canonical_bytes",
@@ -36,6 +39,7 @@ __all__ = [
     "new_event_id",
     "parse_json",
     "seal",
+    "seal_all",
     "uuid7",
     "verify_chain",
 ]

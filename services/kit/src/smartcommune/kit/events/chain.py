@@ -11,15 +11,14 @@ evidence; `verify_chain` is what the audit replay and the store's tests use to c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 
-from .canonical import canonical_bytes
-from .envelope import EventDraft, EventEnvelope
-from .fields import format_utc
+from .canonical import canonical_bytes, encode_normalized, normalize
+from .envelope import Actor, EventDraft, EventEnvelope, _SealFields, was_validated
 
 GENESIS_HASH = "0" * 64
 
@@ -40,6 +39,13 @@ def compute_hash(envelope: EventEnvelope) -> str:
     return hashlib.sha256(canonical_bytes(envelope.hashed_fields())).hexdigest()
 
 
+class Sealed(NamedTuple):
+    """A sealed event and its wire bytes, made from the one encoding that was hashed."""
+
+    envelope: EventEnvelope
+    wire: bytes  # == envelope.to_wire()
+
+
 def seal(
     draft: EventDraft,
     *,
@@ -49,17 +55,104 @@ def seal(
     after: Frontier,
 ) -> EventEnvelope:
     """Complete `draft` as the event following `after` in the chain of (service, commune)."""
-    fields = draft.model_dump(mode="json") | {
-        "service": service,
-        "stream_version": stream_version,
-        "recorded_at": format_utc(recorded_at),
-        "chain_seq": after.chain_seq + 1,
-        "prev_hash": after.hash,
-    }
-    # Validate first with a placeholder hash, then hash the validated form: the hash is thus
-    # over exactly the bytes `to_wire()` will produce, whatever validation normalised.
-    unsealed = EventEnvelope.model_validate(fields | {"hash": GENESIS_HASH})
-    return unsealed.model_copy(update={"hash": compute_hash(unsealed)})
+    (sealed,) = seal_all(
+        [draft],
+        service=service,
+        stream_version=stream_version,
+        recorded_at=recorded_at,
+        after=after,
+    )
+    return sealed.envelope
+
+
+def seal_all(
+    drafts: Sequence[EventDraft],
+    *,
+    service: str,
+    stream_version: int,
+    recorded_at: datetime,
+    after: Frontier,
+) -> list[Sealed]:
+    """Seal `drafts` as consecutive events of one stream and chain, each with its wire bytes.
+
+    The first becomes `stream_version` and follows `after`; each next one takes the next
+    version and follows the one before it. The wire bytes are those that were hashed, so the
+    store never encodes an event again.
+
+    Every envelope is validated exactly once. The sealing fields are validated for the first
+    event; the next ones differ only by counters that stay positive and by the digest just
+    computed. A draft that pydantic validated (`was_validated`) already holds every rule of the
+    envelope's draft fields, so its envelope is assembled without validating them again. Any
+    other draft — from `model_copy(update=...)` or `model_construct()` — is validated in full,
+    field by field, as part of its envelope.
+    """
+    first = _SealFields(
+        service=service,
+        stream_version=stream_version,
+        recorded_at=recorded_at,
+        chain_seq=after.chain_seq + 1,
+        prev_hash=after.hash,
+    )
+    first_json = first.model_dump(mode="json")
+    sealed: list[Sealed] = []
+    prev_hash = first.prev_hash
+    for offset, draft in enumerate(drafts):
+        # Integers and hex strings are their own JSON form.
+        moving = {
+            "stream_version": first.stream_version + offset,
+            "chain_seq": first.chain_seq + offset,
+            "prev_hash": prev_hash,
+        }
+        event = _seal_one(draft, first.__dict__ | moving, first_json | moving)
+        sealed.append(event)
+        prev_hash = event.envelope.hash
+    return sealed
+
+
+def _seal_one(draft: EventDraft, added: dict[str, Any], added_json: dict[str, Any]) -> Sealed:
+    """Seal one draft with validated sealing fields (`added`, and their JSON form)."""
+    if _validated_draft(draft):
+        fields = draft.__dict__ | added
+        data = draft.model_dump(mode="json") | added_json
+    else:
+        unsealed = EventEnvelope.model_validate(
+            draft.model_dump(mode="json") | added_json | {"hash": GENESIS_HASH}
+        )
+        fields = unsealed.__dict__.copy()
+        del fields["hash"]
+        data = unsealed.model_dump(mode="json", exclude={"hash"})
+    digest, wire = _hash_and_wire(normalize(data))
+    # Every field was validated (or is the digest of the validated fields), so the envelope is
+    # assembled without validating it once more.
+    return Sealed(EventEnvelope.model_construct(**fields, hash=digest), wire)
+
+
+def _validated_draft(draft: EventDraft) -> bool:
+    # Exact types: a subclass may carry fields the envelope does not have. (A validated draft
+    # holds an actor it validated itself; checking it too costs nothing and states the rule.)
+    return (
+        type(draft) is EventDraft
+        and type(draft.actor) is Actor
+        and was_validated(draft)
+        and was_validated(draft.actor)
+    )
+
+
+def _hash_and_wire(data: dict[str, Any]) -> tuple[str, bytes]:
+    """SHA-256 of `data` (an envelope without `hash`, normalised) and the wire bytes with it.
+
+    Both come from one encoding. A canonical object is `{`, its members sorted by key and joined
+    by `,`, then `}`; so the members before `"hash"` and those after it are encoded once, and
+    the hashed bytes and the wire bytes are the two ways of joining them — with and without the
+    `"hash"` member in its sorted place. The result is byte for byte `canonical_bytes` of the
+    envelope without and with `hash` (the tests compare them).
+    """
+    before = encode_normalized({k: v for k, v in data.items() if k < "hash"})[1:-1]
+    after = encode_normalized({k: v for k, v in data.items() if k > "hash"})[1:-1]
+    members = [part for part in (before, after) if part]
+    digest = hashlib.sha256(("{" + ",".join(members) + "}").encode("utf-8")).hexdigest()
+    members.insert(1 if before else 0, f'"hash":"{digest}"')
+    return digest, ("{" + ",".join(members) + "}").encode("utf-8")
 
 
 class ProblemKind(StrEnum):

@@ -66,18 +66,24 @@ def _check_traceparent(value: str) -> str:
 
 def freeze(value: Any) -> Any:
     """Deep read-only copy: dicts become mapping proxies, lists become tuples."""
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value  # the leaves of normalised data, the commonest case by far
+    if kind is dict or isinstance(value, Mapping):
         return MappingProxyType({key: freeze(item) for key, item in value.items()})
-    if isinstance(value, list | tuple):
+    if kind is list or isinstance(value, list | tuple):
         return tuple(freeze(item) for item in value)
     return value
 
 
 def thaw(value: Any) -> Any:
     """Plain JSON data (dicts and lists) from a frozen payload."""
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is MappingProxyType or isinstance(value, Mapping):
         return {key: thaw(item) for key, item in value.items()}
-    if isinstance(value, tuple | list):
+    if kind is tuple or isinstance(value, tuple | list):
         return [thaw(item) for item in value]
     return value
 

@@ -124,11 +124,18 @@ class PayloadRegistry:
         actor: Actor,
         trace: str | None = None,
     ) -> EventDraft:
-        """A draft whose type, version and payload come from a registered payload model."""
+        """A draft whose type, version and payload come from a registered payload model.
+
+        Refuses a model that is not the one registered for its type, or not its latest version.
+        The payload itself is checked against the model once, by `EventStore.append`
+        (`validate_draft`): there no draft can go around the check, so doing it here too would
+        only do the same work twice.
+        """
         kind = type(payload)
         if self.model(kind.event_type, kind.event_version) is not kind:
             raise UnknownEventError(f"{kind.__name__} is not the model registered for its type")
-        draft = EventDraft(
+        self._check_latest(kind.event_type, kind.event_version)
+        return EventDraft(
             event_type=kind.event_type,
             event_version=kind.event_version,
             stream_id=stream_id,
@@ -139,8 +146,6 @@ class PayloadRegistry:
             trace=trace,
             payload=payload.model_dump(mode="json"),
         )
-        self.validate_draft(draft)
-        return draft
 
     def validate_draft(self, draft: EventDraft) -> None:
         """Raise unless the draft is at the latest version and its payload is the model's form.
@@ -148,13 +153,16 @@ class PayloadRegistry:
         Requiring the model's exact JSON form (defaults filled in) keeps stored payloads
         explicit: a reader never depends on what a default *was* when the event was written.
         """
-        latest = self.latest_version(draft.event_type)
-        if draft.event_version != latest:
-            raise ValueError(f"{draft.event_type}: write v{latest}, not v{draft.event_version}")
-        model = self.model(draft.event_type, latest)
-        expected = normalize(model.model_validate(thaw(draft.payload)).model_dump(mode="json"))
-        if expected != thaw(draft.payload):
+        self._check_latest(draft.event_type, draft.event_version)
+        model = self.model(draft.event_type, draft.event_version)
+        written = thaw(draft.payload)
+        if normalize(model.model_validate(written).model_dump(mode="json")) != written:
             raise ValueError(f"{draft.event_type}: payload is not in its model's JSON form")
+
+    def _check_latest(self, event_type: str, version: int) -> None:
+        latest = self.latest_version(event_type)
+        if version != latest:
+            raise ValueError(f"{event_type}: write v{latest}, not v{version}")
 
     # ---------------------------------------------------------------- reading
     def decode(self, envelope: EventEnvelope) -> EventPayload:

@@ -2,11 +2,12 @@
 
 `append` is the write path of ARCHITECTURE §4 step 3. Inside the caller's transaction it
 
-1. locks the (service, commune) chain head — `INSERT … ON CONFLICT DO NOTHING` so the first
-   writer of a commune can create it, then `SELECT … FOR UPDATE` (PostgreSQL; on SQLite the
-   engine's `BEGIN IMMEDIATE` already holds the only write lock);
+1. locks the (service, commune) chain head — `SELECT … FOR UPDATE` (PostgreSQL; on SQLite the
+   engine's `BEGIN IMMEDIATE` already holds the only write lock), and when the commune has no
+   head yet, `INSERT … ON CONFLICT DO NOTHING` to create it and the locking read again;
 2. checks the stream's version against the caller's expectation (optimistic concurrency);
-3. seals each draft onto the chain, inserts it with its outbox row, and moves the head.
+3. seals the drafts onto the chain (`chain.seal_all`), inserts them — their bodies are the very
+   bytes that were hashed — with their outbox rows, and moves the head.
 
 Because every writer of a commune queues on the head row *before* reading anything it decides
 on, two writers can never take the same `chain_seq` or link to the same predecessor; the unique
@@ -18,15 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..events import EventDraft, EventEnvelope, Frontier, PayloadRegistry, seal
-from ..events.chain import GENESIS_HASH
+from ..events import EventDraft, EventEnvelope, Frontier, PayloadRegistry
+from ..events.chain import GENESIS_HASH, Sealed, seal_all
 from .engine import READ_ONLY_OPTION
 from .errors import ChainCorruptedError, ConcurrencyConflict, InvalidAppendError
 from .outbox import OutboxMixin
@@ -37,6 +38,55 @@ from .uow import SessionLike, session_of
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# The statements of `append`, built once with bound parameters. Building a statement and
+# computing its cache key costs SQLAlchemy several times what running it does, and `append`
+# runs up to seven. (Parameter names differ from column names: SQLAlchemy reserves those for
+# the values of an INSERT or UPDATE.)
+_SAME_CHAIN = (
+    chain_heads.c.service == bindparam("chain_service"),
+    chain_heads.c.commune_code == bindparam("chain_commune"),
+)
+#: FOR UPDATE is rendered on PostgreSQL only; on SQLite, BEGIN IMMEDIATE already holds the lock.
+_LOCK_HEAD = (
+    select(chain_heads.c.last_seq, chain_heads.c.last_hash).where(*_SAME_CHAIN).with_for_update()
+)
+_CREATE_HEAD = {
+    name: dialect.insert(chain_heads)
+    .values(
+        service=bindparam("chain_service"),
+        commune_code=bindparam("chain_commune"),
+        last_seq=0,
+        last_hash=GENESIS_HASH,
+    )
+    .on_conflict_do_nothing()
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_STREAM_VERSION = (
+    select(events.c.stream_version, events.c.service, events.c.commune_code)
+    .where(events.c.stream_id == bindparam("stream"))
+    .order_by(events.c.stream_version.desc())
+    .limit(1)
+)
+_INSERT_EVENTS = insert(events)
+_ADD_TO_OUTBOX = insert(outbox).from_select(
+    ["position"],
+    select(events.c.position).where(
+        events.c.service == bindparam("chain_service"),
+        events.c.commune_code == bindparam("chain_commune"),
+        events.c.chain_seq.between(bindparam("from_seq"), bindparam("to_seq")),
+    ),
+)
+_MOVE_HEAD = (
+    update(chain_heads)
+    .where(
+        *_SAME_CHAIN,
+        chain_heads.c.last_seq == bindparam("old_seq"),
+        chain_heads.c.last_hash == bindparam("old_hash"),
+    )
+    .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
+)
 
 
 class EventStore(StoreReads, OutboxMixin):
@@ -57,35 +107,33 @@ class EventStore(StoreReads, OutboxMixin):
         """Append `drafts` to their stream, which must be at `expected_version` (0: new)."""
         session = session_of(target)
         stream_id, commune_code = self._check_drafts(session, drafts, expected_version)
-        head = self._lock_head(session, commune_code)
-        actual = self._stream_version(session, stream_id, commune_code)
+        # The kit's tables are Core tables, so their statements go straight to the session's
+        # connection — the same transaction — without `Session.execute`'s ORM layer, which has
+        # nothing to add to them and costs time on every statement.
+        connection = session.connection()
+        head = self._lock_head(connection, commune_code)
+        actual = self._stream_version(connection, stream_id, commune_code)
         if actual != expected_version:
             raise ConcurrencyConflict(stream_id, expected_version, actual)
         # System time is read under the lock, so it never goes backwards along a chain (as long
         # as the clock does not).
-        recorded_at, frontier, sealed = self._clock(), head, []
-        for offset, draft in enumerate(drafts, start=1):
-            envelope = seal(
-                draft,
-                service=self.service,
-                stream_version=expected_version + offset,
-                recorded_at=recorded_at,
-                after=frontier,
-            )
-            sealed.append(envelope)
-            frontier = Frontier(envelope.chain_seq, envelope.hash)
+        sealed = seal_all(
+            drafts,
+            service=self.service,
+            stream_version=expected_version + 1,
+            recorded_at=self._clock(),
+            after=head,
+        )
+        frontier = Frontier(sealed[-1].envelope.chain_seq, sealed[-1].envelope.hash)
         try:
-            positions = session.execute(
-                insert(events).returning(events.c.position, sort_by_parameter_order=True),
-                [_row(envelope) for envelope in sealed],
-            ).scalars()
-            session.execute(insert(outbox), [{"position": p} for p in positions])
+            connection.execute(_INSERT_EVENTS, [_row(event) for event in sealed])
         except IntegrityError as exc:
             if "stream_id" in str(exc.orig) and "stream_version" in str(exc.orig):
                 raise ConcurrencyConflict(stream_id, expected_version, None) from exc
             raise
-        self._move_head(session, commune_code, head, frontier)
-        return sealed
+        self._add_to_outbox(connection, commune_code, head, frontier)
+        self._move_head(connection, commune_code, head, frontier)
+        return [event.envelope for event in sealed]
 
     def _check_drafts(
         self, session: Session, drafts: Sequence[EventDraft], expected_version: int
@@ -102,37 +150,33 @@ class EventStore(StoreReads, OutboxMixin):
         if len(keys) != 1:
             raise InvalidAppendError(f"one append is one stream in one commune, got {sorted(keys)}")
         for draft in drafts:
+            # The one check of each payload against its model, here on the write path where no
+            # draft can go around it (`PayloadRegistry.draft` leaves it to this).
             try:
                 self.registry.validate_draft(draft)
             except (LookupError, ValueError) as exc:
                 raise InvalidAppendError(f"event {draft.event_id}: {exc}") from exc
         return keys.pop()
 
-    def _lock_head(self, session: Session, commune_code: str) -> Frontier:
-        key = {"service": self.service, "commune_code": commune_code}
-        dialect = session.get_bind().dialect.name
-        if dialect not in ("postgresql", "sqlite"):
+    def _lock_head(self, connection: Connection, commune_code: str) -> Frontier:
+        """Lock the chain head, creating it first when this is the commune's first event.
+
+        One round trip when the head exists (every append but a commune's first): `SELECT …
+        FOR UPDATE`. Only when it finds nothing, `INSERT … ON CONFLICT DO NOTHING` — which waits
+        for a concurrent first writer's commit — and the locking read again.
+        """
+        dialect = connection.dialect.name
+        if dialect not in _CREATE_HEAD:
             raise NotImplementedError(f"the event store needs PostgreSQL or SQLite, not {dialect}")
-        dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        session.execute(
-            dialect_insert(chain_heads)
-            .values(**key, last_seq=0, last_hash=GENESIS_HASH)
-            .on_conflict_do_nothing()
-        )
-        row = session.execute(
-            select(chain_heads.c.last_seq, chain_heads.c.last_hash)
-            .filter_by(**key)
-            .with_for_update()
-        ).one()
+        chain = {"chain_service": self.service, "chain_commune": commune_code}
+        row = connection.execute(_LOCK_HEAD, chain).one_or_none()
+        if row is None:
+            connection.execute(_CREATE_HEAD[dialect], chain)
+            row = connection.execute(_LOCK_HEAD, chain).one()
         return Frontier(row.last_seq, row.last_hash)
 
-    def _stream_version(self, session: Session, stream_id: str, commune_code: str) -> int:
-        last = session.execute(
-            select(events.c.stream_version, events.c.service, events.c.commune_code)
-            .where(events.c.stream_id == stream_id)
-            .order_by(events.c.stream_version.desc())
-            .limit(1)
-        ).one_or_none()
+    def _stream_version(self, connection: Connection, stream_id: str, commune_code: str) -> int:
+        last = connection.execute(_STREAM_VERSION, {"stream": stream_id}).one_or_none()
         if last is None:
             return 0
         if (last.service, last.commune_code) != (self.service, commune_code):
@@ -140,23 +184,46 @@ class EventStore(StoreReads, OutboxMixin):
             raise InvalidAppendError(f"stream {stream_id!r} belongs to {owner}")
         return int(last.stream_version)
 
-    def _move_head(self, session: Session, commune: str, old: Frontier, new: Frontier) -> None:
-        result = session.execute(
-            update(chain_heads)
-            .where(
-                chain_heads.c.service == self.service,
-                chain_heads.c.commune_code == commune,
-                chain_heads.c.last_seq == old.chain_seq,
-                chain_heads.c.last_hash == old.hash,
-            )
-            .values(last_seq=new.chain_seq, last_hash=new.hash)
+    def _add_to_outbox(
+        self, connection: Connection, commune: str, old: Frontier, new: Frontier
+    ) -> None:
+        """One outbox row per event just inserted, in one statement.
+
+        The events are exactly the chain's seqs `old + 1 … new` (the unique constraint and the
+        head lock see to that), so they are found by the chain index instead of fetching their
+        positions back with `RETURNING` and sending them again, one parameter set per event.
+        """
+        connection.execute(
+            _ADD_TO_OUTBOX,
+            {
+                "chain_service": self.service,
+                "chain_commune": commune,
+                "from_seq": old.chain_seq + 1,
+                "to_seq": new.chain_seq,
+            },
         )
-        if cast(CursorResult[Any], result).rowcount != 1:
+
+    def _move_head(
+        self, connection: Connection, commune: str, old: Frontier, new: Frontier
+    ) -> None:
+        result = connection.execute(
+            _MOVE_HEAD,
+            {
+                "chain_service": self.service,
+                "chain_commune": commune,
+                "old_seq": old.chain_seq,
+                "old_hash": old.hash,
+                "new_seq": new.chain_seq,
+                "new_hash": new.hash,
+            },
+        )
+        if result.rowcount != 1:
             chain = f"({self.service}, {commune})"
             raise ChainCorruptedError(f"the chain head of {chain} moved while locked")
 
 
-def _row(envelope: EventEnvelope) -> dict[str, Any]:
+def _row(event: Sealed) -> dict[str, Any]:
+    envelope = event.envelope
     return {
         "event_id": envelope.event_id,
         "service": envelope.service,
@@ -168,5 +235,5 @@ def _row(envelope: EventEnvelope) -> dict[str, Any]:
         "event_version": envelope.event_version,
         "recorded_at": envelope.recorded_at,
         "trace": envelope.trace,
-        "body": envelope.to_wire(),
+        "body": event.wire,  # the bytes that were hashed, not a second encoding
     }
