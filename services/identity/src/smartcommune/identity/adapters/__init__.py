@@ -1,0 +1,1 @@
+"""Storage and crypto: the event-sourced repositories, read models and personal-data vault."""

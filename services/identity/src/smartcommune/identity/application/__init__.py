@@ -1,0 +1,1 @@
+"""Commands, their handlers and the ports they need (unit of work, vault, unit directory)."""

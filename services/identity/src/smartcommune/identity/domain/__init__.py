@@ -1,0 +1,1 @@
+"""Residents, households and VNeID levels: the rules, free of frameworks and storage."""

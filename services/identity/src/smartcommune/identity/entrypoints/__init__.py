@@ -1,0 +1,1 @@
+"""The process entry points: REST app, gRPC signing server, relay, migrations, API documents."""
