@@ -1,0 +1,1 @@
+"""The dossiers service: administrative-procedure dossiers and internal work records."""

@@ -1,0 +1,1 @@
+"""Adapters: the event-sourced repository, read-model tables, unit directory, import parsing."""

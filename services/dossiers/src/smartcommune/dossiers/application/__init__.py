@@ -1,0 +1,1 @@
+"""Application layer: commands, their handlers (`COMMAND_HANDLERS`), views and statistics."""

@@ -1,0 +1,1 @@
+"""Entry points: the REST app, the relay process, the migration command, the server."""

@@ -1,0 +1,43 @@
+"""`python -m smartcommune.dossiers.entrypoints.relay`: publish the outbox to `dossiers.events.v1`.
+
+The kit's relay, configured from the service's settings (so the service, its migration Job and
+its relay read the same variables). Run exactly one: two relays would interleave a commune's
+events. SIGTERM/SIGINT finish the batch in flight, then exit 0.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from types import FrameType
+
+from smartcommune.kit.telemetry import configure_logging, setup_telemetry
+
+from ..bootstrap import SERVICE, build_relay
+from ..settings import Settings
+
+
+def main() -> int:
+    settings = Settings()
+    configure_logging(SERVICE, settings.log_level)
+    telemetry = setup_telemetry(SERVICE)
+    stop = threading.Event()
+
+    def request_stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    relay, engine, producer = build_relay(settings, telemetry)
+    try:
+        relay.run_forever(settings.relay_poll_interval, stop)
+    finally:
+        producer.close(timeout=10)
+        engine.dispose()
+        telemetry.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
