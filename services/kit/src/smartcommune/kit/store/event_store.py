@@ -28,8 +28,10 @@ from sqlalchemy.orm import Session
 
 from ..events import EventDraft, EventEnvelope, Frontier, PayloadRegistry
 from ..events.chain import GENESIS_HASH, Sealed, seal_all
+from ..telemetry import PlatformMetrics
 from .engine import READ_ONLY_OPTION
 from .errors import ChainCorruptedError, ConcurrencyConflict, InvalidAppendError
+from .metrics import count_on_commit
 from .outbox import OutboxMixin
 from .reads import StoreReads
 from .tables import chain_heads, events, outbox
@@ -93,12 +95,18 @@ class EventStore(StoreReads, OutboxMixin):
     """One service's events. Methods take the caller's session or `UnitOfWork`; none commits."""
 
     def __init__(
-        self, registry: PayloadRegistry, *, clock: Callable[[], datetime] = _utcnow
+        self,
+        registry: PayloadRegistry,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        metrics: PlatformMetrics | None = None,
     ) -> None:
+        """`metrics` counts appended events once their transaction has committed."""
         registry.check()
         self.registry = registry
         self.service = registry.service
         self._clock = clock
+        self._metrics = metrics
 
     # ---------------------------------------------------------------- writing
     def append(
@@ -133,6 +141,8 @@ class EventStore(StoreReads, OutboxMixin):
             raise
         self._add_to_outbox(connection, commune_code, head, frontier)
         self._move_head(connection, commune_code, head, frontier)
+        if self._metrics is not None:
+            count_on_commit(session, self._metrics, (draft.event_type for draft in drafts))
         return [event.envelope for event in sealed]
 
     def _check_drafts(
