@@ -9,23 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 
-from smartcommune.kit.migrations import upgrade_to_head as upgrade_kit
+from smartcommune.kit.migrations.service import ServiceMigrations
 
-VERSION_TABLE = "identity_ca_alembic_version"
-HERE = Path(__file__).parent
-
-
-def alembic_config(url: str | URL) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(HERE))
-    config.attributes["url"] = make_url(url)  # not an ini option: a '%' in a password is fine
-    return config
+MIGRATIONS = ServiceMigrations(
+    script_location=Path(__file__).parent,
+    version_table="identity_ca_alembic_version",
+    lock_key=0x6964_656E_742D_6361,  # ASCII "ident-ca", fixed forever
+)
+VERSION_TABLE = MIGRATIONS.version_table
 
 
 def migrate_ca(url: str | URL) -> None:
-    upgrade_kit(url)
-    command.upgrade(alembic_config(url), "head")
+    MIGRATIONS.upgrade(url)
