@@ -79,6 +79,28 @@ def test_a_body_that_is_not_a_json_object_is_422(
     assert fields(response)
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"0\xff\xfe",  # not UTF-8: FastAPI's bare 400 "error parsing the body" before (fuzzing)
+        b"[" * 100_000 + b"]" * 100_000,  # past Python's recursion limit: the same 400 before
+    ],
+    ids=["syntax", "not-utf-8", "too-deep"],
+)
+@pytest.mark.parametrize(
+    "path", ["/dossiers", "/dossiers/dossier-00000000-0000-0000-0000-000000000000/receive"]
+)
+def test_an_unreadable_json_body_is_422_naming_the_body(
+    client: TestClient, auth: Headers, content: bytes, path: str
+) -> None:
+    headers = {**auth("commune.officer"), "Content-Type": "application/json"}
+    response = client.post(path, content=content, headers=headers)
+    assert response.status_code == 422
+    assert fields(response) == ["body"]
+    assert response.json()["errors"][0]["message"].startswith("not valid JSON")
+
+
 def test_the_same_dossier_number_twice_is_409_and_records_nothing(
     client: TestClient, auth: Headers, submission: Callable[..., dict[str, Any]]
 ) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-BENCHMARKS = ("stack_start", "event_store", "relay", "signing")
+BENCHMARKS = ("stack_start", "event_store", "relay", "signing", "dossiers_api")
 
 
 def main(argv: list[str]) -> int:

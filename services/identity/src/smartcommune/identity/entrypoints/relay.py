@@ -8,11 +8,9 @@ SIGTERM/SIGINT finish the batch in flight, then exit 0.
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
-from types import FrameType
 
+from smartcommune.kit.relay.process import run_until_signalled
 from smartcommune.kit.telemetry import configure_logging, setup_telemetry
 
 from ..bootstrap import SERVICE, build_relay
@@ -23,21 +21,14 @@ def main() -> int:
     settings = Settings()
     configure_logging(SERVICE, settings.log_level)
     telemetry = setup_telemetry(SERVICE)
-    stop = threading.Event()
-
-    def request_stop(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
     relay, engine, producer = build_relay(settings, telemetry)
     try:
-        relay.run_forever(settings.relay_poll_interval, stop)
+        status = run_until_signalled(relay, settings.relay_poll_interval)
     finally:
         producer.close(timeout=10)
         engine.dispose()
         telemetry.shutdown()
-    return 0
+    return status
 
 
 if __name__ == "__main__":

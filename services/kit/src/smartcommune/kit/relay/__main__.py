@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
 from collections.abc import Sequence
-from types import FrameType
 
 from ..events import PayloadRegistry
 from ..store import EventStore, make_engine
 from ..telemetry import configure_logging, setup_telemetry
+from .process import run_until_signalled
 from .producer import make_producer
 from .relay import OutboxRelay
 
@@ -45,13 +43,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     configure_logging(args.service, args.log_level)
     telemetry = setup_telemetry(args.service)
-    stop = threading.Event()
-
-    def request_stop(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
     engine = make_engine(args.database_url)
     producer = make_producer(args.bootstrap, client_id=f"{args.service}.relay")
     relay = OutboxRelay(
@@ -64,12 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metrics=telemetry.metrics,
     )
     try:
-        relay.run_forever(args.poll_interval, stop)
+        status = run_until_signalled(relay, args.poll_interval)
     finally:
         producer.close(timeout=10)
         engine.dispose()
         telemetry.shutdown()
-    return 0
+    return status
 
 
 if __name__ == "__main__":
