@@ -1,0 +1,1 @@
+"""Payments adoption service: payment accounts, cashless payments, merchants, VietQR payloads and dossier fees."""

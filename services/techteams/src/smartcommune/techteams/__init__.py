@@ -1,0 +1,1 @@
+"""Tech-team service: community digital-technology teams, their tasks, household surveys, facility attestations and trainings."""
