@@ -8,7 +8,6 @@ from typing import Any, Self
 
 import pytest
 
-from smartcommune.dossiers.adapters.units import UnitDirectory
 from smartcommune.dossiers.application import commands as c
 from smartcommune.dossiers.application.import_record import ImportRecord
 from smartcommune.dossiers.application.importing import ImportDossiers, ParsedRow
@@ -16,11 +15,11 @@ from smartcommune.dossiers.application.messagebus import MessageBus
 from smartcommune.dossiers.application.ports import Caller, Dependencies
 from smartcommune.dossiers.domain.dossier import Change, Dossier
 from smartcommune.dossiers.domain.events import DossierSupplemented
-from smartcommune.dossiers.settings import DEFAULT_UNITS_FILE
 from smartcommune.dossiers.testing import synthetic_export
 from smartcommune.kit.auth import Forbidden
 from smartcommune.kit.events import Actor
 from smartcommune.kit.store import ConcurrencyConflict
+from smartcommune.kit.units import UnitDirectory, default_units_file
 
 
 class FakeDossiers:
@@ -56,7 +55,7 @@ class FakeUnitOfWork:
 
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
-UNITS = UnitDirectory.load(DEFAULT_UNITS_FILE)
+UNITS = UnitDirectory.load(default_units_file())
 
 
 def bus(pause: bool = False) -> tuple[MessageBus, FakeUnitOfWork]:

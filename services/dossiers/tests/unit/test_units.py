@@ -7,13 +7,12 @@ from datetime import date
 
 import pytest
 
-from smartcommune.dossiers.adapters.units import AdminUnit, UnitDirectory
-from smartcommune.dossiers.settings import DEFAULT_UNITS_FILE
+from smartcommune.kit.units import AdminUnit, UnitDirectory, default_units_file
 
 
 @pytest.fixture(scope="module")
 def units() -> UnitDirectory:
-    return UnitDirectory.load(DEFAULT_UNITS_FILE)
+    return UnitDirectory.load(default_units_file())
 
 
 def test_codes_give_paths_and_ancestors(units: UnitDirectory) -> None:

@@ -12,9 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from smartcommune.identity.adapters import unit_of_work
 from smartcommune.identity.adapters.projection import rebuild_read_model
 from smartcommune.identity.adapters.tables import resident_keys, resident_personal_data
 from smartcommune.identity.bootstrap import Service
+from smartcommune.identity.ca import initialise
+from smartcommune.identity.ca.revocation import revoke_resident_certificates
 from smartcommune.kit.events import verify_chain
 from smartcommune.kit.store import UnitOfWork
 
@@ -141,3 +144,71 @@ def test_erasure_and_personal_data_reads_are_written_to_the_audit_log(
     assert erased.getMessage() == "personal data erased"
     assert (erased.resident_id, erased.basis) == (hoa, "deceased")  # type: ignore[attr-defined]
     assert HOA["full_name"] not in caplog.text
+
+
+def test_erasure_revokes_the_residents_certificates_in_the_same_unit_of_work(
+    client: TestClient, auth: Headers, service: Service, village: dict[str, str]
+) -> None:
+    initialise(service.ca)
+    officer, hoa, other = auth("commune.officer"), village["hoa"], village["other"]
+    scope = {"unit_path": "VN-26/song-lo/cao-phong", "commune_code": "08920"}
+
+    def certify(resident_id: str) -> str:
+        body = {"resident_id": resident_id, **scope}
+        answer = client.post("/ca/residents/pkcs12", json=body, headers=officer)
+        assert answer.status_code == 201, answer.text
+        serial: str = answer.json()["certificate"]["serial"]
+        return serial
+
+    first, second, neighbours = certify(hoa), certify(hoa), certify(other)
+    url = f"/ca/certificates/{second}/revocation"
+    assert client.post(url, json={"reason": "superseded"}, headers=officer).status_code == 200
+
+    assert client.post(f"/residents/{hoa}/erase", json={}, headers=officer).status_code == 200
+
+    def view(serial: str) -> dict[str, Any]:
+        answer = client.get(f"/ca/certificates/{serial}", headers=officer)
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        return body
+
+    assert view(first)["revocation_reason"] == "cessation_of_operation"
+    assert view(second)["revocation_reason"] == "superseded"  # revoked before: left as it was
+    assert view(neighbours)["revoked_at"] is None
+    with UnitOfWork(service.engine) as uow:
+        envelopes = [e.envelope for e in service.store.read_all(uow, after_position=0, limit=1000)]
+    erased = next(e for e in envelopes if e.event_type == "resident.erased")
+    revoked = [e for e in envelopes if e.event_type == "certificate.revoked"]
+    assert [e.stream_id for e in revoked] == [f"certificate-{second}", f"certificate-{first}"]
+    cessation = revoked[-1]
+    assert cessation.payload["reason"] == "cessation_of_operation"
+    assert cessation.payload["holder"] == hoa
+    assert cessation.actor == erased.actor
+    commune = [e for e in envelopes if e.commune_code == "08920"]
+    assert verify_chain(commune, "identity", "08920").ok
+
+
+def test_revocations_and_erasure_commit_together_or_not_at_all(
+    client: TestClient,
+    auth: Headers,
+    service: Service,
+    village: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    initialise(service.ca)
+    officer, hoa = auth("commune.officer"), village["hoa"]
+    body = {"resident_id": hoa, "unit_path": "VN-26/song-lo/cao-phong", "commune_code": "08920"}
+    issued = client.post("/ca/residents/pkcs12", json=body, headers=officer)
+    serial = issued.json()["certificate"]["serial"]
+
+    def revoke_then_fail(*args: Any, **kwargs: Any) -> list[Any]:
+        revoke_resident_certificates(*args, **kwargs)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(unit_of_work, "revoke_resident_certificates", revoke_then_fail)
+    with pytest.raises(RuntimeError, match="went away"):
+        client.post(f"/residents/{hoa}/erase", json={}, headers=officer)
+
+    assert client.get(f"/ca/certificates/{serial}", headers=officer).json()["revoked_at"] is None
+    read = client.get(f"/residents/{hoa}/personal-data?purpose=check", headers=officer)
+    assert read.status_code == 200, read.text  # not erased either

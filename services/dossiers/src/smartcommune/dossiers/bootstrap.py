@@ -16,10 +16,10 @@ from smartcommune.kit.auth import TokenVerifier
 from smartcommune.kit.relay import OutboxRelay, Publisher, make_producer
 from smartcommune.kit.store import EventStore, make_engine
 from smartcommune.kit.telemetry import Telemetry, instrument_engine, setup_telemetry
+from smartcommune.kit.units import UnitDirectory
 
 from .adapters.migrations import migrate
 from .adapters.unit_of_work import SqlDossierUnitOfWork
-from .adapters.units import UnitDirectory
 from .application.messagebus import MessageBus
 from .application.ports import Dependencies
 from .domain.events import registry

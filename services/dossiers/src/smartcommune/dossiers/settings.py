@@ -9,8 +9,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The repository's demo hierarchy (services/dossiers/src/smartcommune/dossiers → repo root).
-DEFAULT_UNITS_FILE = Path(__file__).resolve().parents[5] / "data" / "admin-units" / "demo.json"
+from smartcommune.kit.units import default_units_file
 
 
 def _env(name: str) -> AliasChoices:
@@ -34,7 +33,8 @@ class Settings(BaseSettings):
     jwks_url: str | None = None
     audience: str = "dossiers"
     topic: str = "dossiers.events.v1"
-    units_file: Path = DEFAULT_UNITS_FILE
+    #: The admin-unit data file (default: `$SMARTCOMMUNE_UNITS_FILE`, else the repo's demo file).
+    units_file: Path = Field(default_factory=default_units_file)
     #: Whether the days waiting for a supplement extend the due date (the rule is uncertain in
     #: DOMAIN.md, so it is a setting; each `dossier.supplemented` event records what applied).
     pause_clock_during_supplement: bool = False

@@ -19,19 +19,18 @@ from smartcommune.kit.grpc import Serving
 from smartcommune.kit.relay import OutboxRelay, Publisher, make_producer
 from smartcommune.kit.store import EventStore, make_engine
 from smartcommune.kit.telemetry import Telemetry, instrument_engine, setup_telemetry
+from smartcommune.kit.units import UnitDirectory
 
 from .adapters.crypto import KeyConfigurationError, Keyring, decode_master_key
 from .adapters.migrations import migrate
 from .adapters.unit_of_work import SqlIdentityUnitOfWork
-from .adapters.units import UnitDirectory
 from .application.messagebus import MessageBus
 from .application.ports import Dependencies
 from .ca import CaSettings, CertificationAuthority, migrate_ca, start_signing_server
 from .registry import registry
-from .settings import Settings
+from .settings import MASTER_KEY_VARIABLE, Settings
 
 SERVICE = "identity"
-MASTER_KEY_VARIABLE = "SMARTCOMMUNE_IDENTITY_MASTER_KEY"
 
 
 def _now() -> datetime:
@@ -83,17 +82,20 @@ def bootstrap(
     store = EventStore(registry, clock=clock)
     units = UnitDirectory.load(settings.units_file)
 
+    ca_settings = ca_settings or CaSettings(
+        master_key=settings.master_key, host=settings.host, port=settings.port
+    )
+    ca = CertificationAuthority.build(engine, store, ca_settings, clock=clock)
+
     def unit_of_work(read_only: bool) -> Callable[[], SqlIdentityUnitOfWork]:
         return lambda: SqlIdentityUnitOfWork(
-            engine, store, keyring, clock, telemetry.metrics, read_only=read_only
+            engine, store, keyring, clock, telemetry.metrics, read_only=read_only, ca=ca
         )
 
     deps = Dependencies(
         uow=unit_of_work(False), reader=unit_of_work(True), units=units, clock=clock
     )
     verifier = TokenVerifier(settings.issuer, settings.audience, jwks_url=settings.jwks_url)
-    ca_settings = ca_settings or CaSettings(master_key=settings.master_key)
-    ca = CertificationAuthority.build(engine, store, ca_settings, clock=clock)
     return Service(settings, engine, store, units, MessageBus(deps), verifier, telemetry, ca)
 
 

@@ -8,13 +8,40 @@ it is optional here so that migrations and document generation run without it, a
 
 from __future__ import annotations
 
+import base64
+import binascii
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The repository's demo hierarchy (services/identity/src/smartcommune/identity → repo root).
-DEFAULT_UNITS_FILE = Path(__file__).resolve().parents[5] / "data" / "admin-units" / "demo.json"
+from smartcommune.kit.units import default_units_file
+
+#: Where the master key comes from (a Kubernetes Secret); named in every refusal of the key.
+MASTER_KEY_VARIABLE = "SMARTCOMMUNE_IDENTITY_MASTER_KEY"
+#: The master key is exactly this many random bytes, in base64 (`openssl rand -base64 32`).
+MASTER_KEY_BYTES = 32
+#: The service's HTTP port unless `SMARTCOMMUNE_IDENTITY_PORT` says otherwise.
+DEFAULT_PORT = 8082
+
+
+class KeyConfigurationError(ValueError):
+    """The master key setting is missing or malformed: the service must not start."""
+
+
+def decode_master_key(text: str, name: str = MASTER_KEY_VARIABLE) -> bytes:
+    """The one check of a master key, for the resident vault and the CA alike: base64 of exactly
+    32 random bytes (HKDF stretches nothing: it needs real entropy, and one shape everywhere)."""
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != MASTER_KEY_BYTES:
+        raise KeyConfigurationError(
+            f"{name} must be {MASTER_KEY_BYTES} random bytes in base64 (44 characters), e.g. "
+            "the output of `openssl rand -base64 32`"
+        )
+    return key
 
 
 def _env(name: str) -> AliasChoices:
@@ -38,8 +65,10 @@ class Settings(BaseSettings):
     jwks_url: str | None = None
     audience: str = "identity"
     topic: str = "identity.events.v1"
-    units_file: Path = DEFAULT_UNITS_FILE
-    #: 32 random bytes, base64: the key-encryption key of every resident's data key.
+    #: The admin-unit data file (default: `$SMARTCOMMUNE_UNITS_FILE`, else the repo's demo file).
+    units_file: Path = Field(default_factory=default_units_file)
+    #: 32 random bytes, base64 (`decode_master_key`): the key-encryption key of every
+    #: resident's data key (and, through HKDF, of the CA's private keys).
     master_key: SecretStr | None = None
     #: The id recorded with each wrapped data key; change it together with `master_key`.
     master_key_id: str = Field("k1", pattern=r"^[A-Za-z0-9_.-]{1,32}$")
@@ -47,7 +76,7 @@ class Settings(BaseSettings):
     #: until every data key is re-wrapped under the current one.
     previous_master_keys: dict[str, SecretStr] = Field(default_factory=dict)
     host: str = "127.0.0.1"
-    port: int = Field(8082, ge=1, le=65535)
+    port: int = Field(DEFAULT_PORT, ge=1, le=65535)
     grpc_host: str = "127.0.0.1"
     grpc_port: int = Field(50052, ge=0, le=65535)
     relay_poll_interval: float = Field(0.5, gt=0)

@@ -11,12 +11,13 @@ from fastapi.openapi.utils import get_openapi
 
 from smartcommune.kit.auth.rest import principal_dependency
 from smartcommune.kit.health import database_check, health_router
+from smartcommune.kit.problems import PROBLEM_JSON
 from smartcommune.kit.telemetry import TracingMiddleware
 
 from ..application.import_record import ImportRecord
 from ..bootstrap import Service, bootstrap, run_migrations
 from ..settings import Settings
-from .problems import PROBLEM_JSON, install_problem_handlers
+from .problems import install_problem_handlers
 from .routes_commands import command_router
 from .routes_imports import import_router
 from .routes_queries import query_router

@@ -17,9 +17,9 @@ from starlette.exceptions import HTTPException
 
 from smartcommune.kit.auth import Principal, authorize
 from smartcommune.kit.store import UnitOfWork
+from smartcommune.kit.units import AdminUnit
 
 from ..adapters.csv_export import dossiers_csv, statistics_csv
-from ..adapters.units import AdminUnit
 from ..application import views
 from ..application.errors import DossierNotFound
 from ..application.statistics import Figures, Tally, total

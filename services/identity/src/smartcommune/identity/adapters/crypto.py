@@ -19,8 +19,6 @@ directly by two algorithms.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
 import os
@@ -32,13 +30,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+# The one master-key check lives in settings (the CA uses it too); re-exported for the vault.
+from ..settings import KeyConfigurationError as KeyConfigurationError
+from ..settings import decode_master_key as decode_master_key
+
 KEY_BYTES = 32
 NONCE_BYTES = 12
 _LABEL = b"smartcommune.identity/"
-
-
-class KeyConfigurationError(ValueError):
-    """The master key setting is missing or malformed: the service must not start."""
 
 
 class DecryptionError(Exception):
@@ -47,20 +45,6 @@ class DecryptionError(Exception):
 
 def _derive(master: bytes, purpose: bytes) -> bytes:
     return HKDF(hashes.SHA256(), KEY_BYTES, salt=None, info=_LABEL + purpose).derive(master)
-
-
-def decode_master_key(text: str, name: str) -> bytes:
-    """At least 32 random bytes in base64 (HKDF stretches nothing: it needs real entropy)."""
-    try:
-        key = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        key = b""
-    if len(key) < KEY_BYTES:
-        raise KeyConfigurationError(
-            f"{name} must be at least {KEY_BYTES} random bytes in base64, e.g. the output of "
-            "`openssl rand -base64 32`"
-        )
-    return key
 
 
 def _seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:

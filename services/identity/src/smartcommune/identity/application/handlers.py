@@ -110,6 +110,8 @@ def erase_resident(
         resident.erase(cmd.basis, deps.clock())
         uow.residents.add(resident, caller.actor, caller.trace)
         uow.vault.erase(resident.id)
+        # Certificates name the resident's pseudonymous id: none may outlive the erasure.
+        uow.revoke_resident_certificates(resident.id, caller.actor, caller.trace)
         uow.commit()
     audit_log.info(
         "personal data erased",

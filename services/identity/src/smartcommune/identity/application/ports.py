@@ -59,6 +59,13 @@ class IdentityUnitOfWork(Protocol):
     @property
     def vault(self) -> Vault: ...
 
+    def revoke_resident_certificates(
+        self, resident_id: str, actor: Actor, trace: str | None
+    ) -> list[str]:
+        """Revoke the resident's certificates still in force (with their events), in this unit
+        of work; the serials revoked."""
+        ...
+
     def __enter__(self) -> Self: ...
     def __exit__(
         self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None

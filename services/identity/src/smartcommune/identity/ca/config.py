@@ -11,10 +11,19 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-MIN_MASTER_KEY_CHARS = 32
+from ..settings import DEFAULT_PORT, MASTER_KEY_VARIABLE, decode_master_key
+
+
+def default_crl_url(host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> str:
+    """`GET /ca/crl` on the service itself (a wildcard bind address is reached on loopback)."""
+    wildcard = ("", "0.0.0.0", "::")  # noqa: S104 - compared with, never bound to
+    reachable = "127.0.0.1" if host in wildcard else host
+    if ":" in reachable:  # an IPv6 literal
+        reachable = f"[{reachable}]"
+    return f"http://{reachable}:{port}/ca/crl"
 
 
 class CaSettings(BaseSettings):
@@ -22,13 +31,19 @@ class CaSettings(BaseSettings):
         env_prefix="SMARTCOMMUNE_IDENTITY_", populate_by_name=True, extra="ignore"
     )
 
-    #: High-entropy secret (e.g. `openssl rand -base64 48`); HKDF turns it into per-key passwords.
+    #: 32 random bytes in base64 (`openssl rand -base64 32`), the same key and the same check
+    #: as the resident vault's; HKDF turns it into per-key passwords.
     master_key: SecretStr
     #: The province the root belongs to, e.g. `VN-26`; it names the root and issuing CAs.
     province: str = Field("VN-26", pattern=r"^VN-[0-9A-Z]{2}$")
     organisation: str = "Smart Commune Platform"
-    #: Public URL of `GET /ca/crl`, written into every end-entity certificate.
-    crl_url: str = "http://127.0.0.1:8000/ca/crl"
+    #: The service's own address (`SMARTCOMMUNE_IDENTITY_HOST` / `_PORT`, as in `Settings`):
+    #: the default CRL URL points at it.
+    host: str = "127.0.0.1"
+    port: int = Field(DEFAULT_PORT, ge=1, le=65535)
+    #: Public URL of `GET /ca/crl`, written into every end-entity certificate; by default
+    #: `http://<host>:<port>/ca/crl` of this service. Set it to the public address in a cluster.
+    crl_url: str = ""
     crl_next_update_hours: int = Field(24, ge=1, le=24 * 31)
     root_validity_days: int = Field(20 * 365 + 5, ge=365)
     issuing_validity_days: int = Field(10 * 365 + 2, ge=30)
@@ -42,10 +57,15 @@ class CaSettings(BaseSettings):
 
     @field_validator("master_key")
     @classmethod
-    def _long_enough(cls, value: SecretStr) -> SecretStr:
-        if len(value.get_secret_value()) < MIN_MASTER_KEY_CHARS:
-            raise ValueError(f"must be at least {MIN_MASTER_KEY_CHARS} characters of randomness")
+    def _well_formed(cls, value: SecretStr) -> SecretStr:
+        decode_master_key(value.get_secret_value(), MASTER_KEY_VARIABLE)
         return value
+
+    @model_validator(mode="after")
+    def _crl_url_of_the_service(self) -> CaSettings:
+        if not self.crl_url:
+            self.crl_url = default_crl_url(self.host, self.port)
+        return self
 
     @property
     def crl_next_update(self) -> timedelta:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from smartcommune.kit.auth import Principal, authorize
+from smartcommune.kit.events import Actor
+from smartcommune.kit.store import UnitOfWork
 
 from .context import CertificationAuthority
 from .domain import CertificateRecord, Conflict, InvalidRequest, Kind, NotFound, RevocationReason
@@ -40,18 +42,51 @@ def revoke(
         own = record.kind is Kind.OFFICIAL and record.holder == principal.subject
         if not own:
             authorize(principal, rule, record.unit_path)
-        now = ca.now()
-        if not ca.certificates.revoke(uow.session, record.fingerprint, now, reason):
+        revoked = _revoke(ca, uow, record, reason, actor_of(principal), trace)
+        if revoked is None:
             raise Conflict(f"certificate {serial} was already revoked")
-        ca.record(
-            uow,
-            CertificateRevokedV1(
-                serial=record.serial, fingerprint_sha256=record.fingerprint, kind=record.kind,
-                holder=record.holder, reason=reason, revoked_at=now,
-            ),
-            stream_id=f"certificate-{record.serial}", unit_path=record.unit_path,
-            commune_code=record.commune_code, actor=actor_of(principal), expected_version=1,
-            trace=trace,
-        )  # fmt: skip
         uow.commit()
+    return revoked
+
+
+def _revoke(
+    ca: CertificationAuthority,
+    uow: UnitOfWork,
+    record: CertificateRecord,
+    reason: RevocationReason,
+    actor: Actor,
+    trace: str | None,
+) -> CertificateRecord | None:
+    """Mark it revoked now and record `certificate.revoked`; None when it already was."""
+    now = ca.now()
+    if not ca.certificates.revoke(uow.session, record.fingerprint, now, reason):
+        return None
+    ca.record(
+        uow,
+        CertificateRevokedV1(
+            serial=record.serial, fingerprint_sha256=record.fingerprint, kind=record.kind,
+            holder=record.holder, reason=reason, revoked_at=now,
+        ),
+        stream_id=f"certificate-{record.serial}", unit_path=record.unit_path,
+        commune_code=record.commune_code, actor=actor, expected_version=1, trace=trace,
+    )  # fmt: skip
     return replace(record, revoked_at=now, revocation_reason=reason)
+
+
+def revoke_resident_certificates(
+    ca: CertificationAuthority,
+    uow: UnitOfWork,
+    resident_id: str,
+    reason: RevocationReason,
+    *,
+    actor: Actor,
+    trace: str | None = None,
+) -> list[CertificateRecord]:
+    """Revoke every resident certificate of `resident_id` still in force (neither revoked nor
+    expired), each with a `certificate.revoked` event, inside the caller's unit of work — the
+    caller commits, so the revocations stand or fall with what caused them (an erasure)."""
+    now = ca.now()
+    held = ca.certificates.find(uow.session, holder=resident_id, kind=Kind.RESIDENT, limit=10_000)
+    in_force = [r for r in held if r.revoked_at is None and r.not_after >= now]
+    revoked = (_revoke(ca, uow, record, reason, actor, trace) for record in in_force)
+    return [record for record in revoked if record is not None]  # None: revoked meanwhile

@@ -7,6 +7,7 @@ OpenSSL command line, which is the yardstick the certificates, signatures and CR
 
 from __future__ import annotations
 
+import base64
 import secrets
 import subprocess
 import uuid
@@ -47,7 +48,10 @@ class Clock:
 
 
 def settings(**overrides: object) -> CaSettings:
-    values: dict[str, object] = {"master_key": secrets.token_urlsafe(48), "crl_url": CRL_URL}
+    values: dict[str, object] = {
+        "master_key": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "crl_url": CRL_URL,
+    }
     return CaSettings.model_validate(values | overrides)
 
 

@@ -11,12 +11,13 @@ from fastapi.openapi.utils import get_openapi
 
 from smartcommune.kit.auth.rest import principal_dependency
 from smartcommune.kit.health import database_check, health_router
+from smartcommune.kit.problems import PROBLEM_JSON
 from smartcommune.kit.telemetry import TracingMiddleware
 
 from ..bootstrap import Service, bootstrap, run_migrations
 from ..ca import ca_router, initialise
 from ..settings import Settings
-from .problems import PROBLEM_JSON, install_problem_handlers
+from .problems import install_problem_handlers
 from .routes_households import household_router
 from .routes_residents import resident_router
 from .routes_units import unit_router

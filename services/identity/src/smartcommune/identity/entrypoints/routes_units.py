@@ -13,9 +13,9 @@ from starlette.exceptions import HTTPException
 
 from smartcommune.kit.auth import Principal, authorize
 from smartcommune.kit.store import UnitOfWork
+from smartcommune.kit.units import AdminUnit
 
 from ..adapters import read_model
-from ..adapters.units import AdminUnit
 from ..bootstrap import Service
 from .rules import READ
 from .schemas import (
