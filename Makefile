@@ -10,8 +10,11 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 
 UV_VERSION   := 0.13.9
+HELM_VERSION := v3.21.4
 TOOLS        := $(CURDIR)/.tools
 UV           := $(TOOLS)/bin/uv
+HELM         := $(TOOLS)/bin/helm
+HELM_BUILD   := $(TOOLS)/helm-$(HELM_VERSION)/bin/helm
 VENV         := $(CURDIR)/.venv
 PY           := $(VENV)/bin/python
 SC           := $(VENV)/bin/smartcommune
@@ -31,6 +34,17 @@ $(UV):
 	python3 -m venv $(TOOLS)/uv-venv
 	$(TOOLS)/uv-venv/bin/pip install --quiet uv==$(UV_VERSION)
 	mkdir -p $(TOOLS)/bin && ln -sf ../uv-venv/bin/uv $(UV)
+
+# helm from its Go module (the Go module proxy, like every Go dependency), built once per version
+# into .tools/helm-<version>/ and linked as .tools/bin/helm; about 3 minutes cold on 2 cores.
+$(HELM_BUILD):
+	@command -v go >/dev/null || { echo "go is needed to build helm: apt-get install golang-go" >&2; exit 1; }
+	@echo "==> installing helm $(HELM_VERSION) into .tools/ (go install)"
+	GOBIN=$(dir $(HELM_BUILD)) GOFLAGS=-buildvcs=false go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+
+.PHONY: helm
+helm: $(HELM_BUILD) ## Install helm (pinned HELM_VERSION) into .tools/bin with go install
+	@mkdir -p $(TOOLS)/bin && ln -sf $(HELM_BUILD) $(HELM)
 
 .PHONY: system-deps
 system-deps: ## Install Debian packages the local servers need (PostgreSQL, Maven, JDK)
@@ -65,6 +79,14 @@ lint: bootstrap ## ruff (lint + format check) and mypy --strict
 	$(PY) -m smartcommune.cli.protogen --check
 	$(PY) -m smartcommune.cli.docsgen --check
 
+.PHONY: chart-check
+chart-check: bootstrap helm ## Helm chart + Dockerfiles: lint, render, K8s schemas (3 versions), rules, inventory
+	SMARTCOMMUNE_HELM=$(HELM) $(PY) -m smartcommune.cli.chartcheck
+
+.PHONY: chart-readme
+chart-readme: bootstrap ## Regenerate the chart README's parameter table from values.yaml
+	$(PY) -m smartcommune.cli.chartcheck readme
+
 .PHONY: fmt
 fmt: bootstrap ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
@@ -80,7 +102,7 @@ proto: bootstrap ## Generate gRPC stubs from proto/ into one package
 
 # ----------------------------------------------------------------------------- tests
 .PHONY: test
-test: lint fetch ## Everything CI checks: lint, unit, integration and e2e tests on real servers
+test: lint chart-check fetch ## Everything CI checks: lint, chart-check, unit, integration and e2e tests on real servers
 	$(PY) -m smartcommune.cli.stack.leftovers --snapshot
 	$(PYTEST) -q -p no:cacheprovider
 	@$(MAKE) check-no-leftovers
@@ -90,7 +112,7 @@ test-unit: bootstrap ## Unit tests only (no servers, seconds)
 	$(PYTEST) -q -m "not integration and not e2e"
 
 .PHONY: test-integration
-test-integration: fetch ## Integration and e2e tests against real Kafka, Keycloak, PostgreSQL
+test-integration: fetch helm ## Integration and e2e tests against real Kafka, Keycloak, PostgreSQL
 	$(PYTEST) -q -m "integration or e2e"
 
 .PHONY: check-no-leftovers
