@@ -1,0 +1,1 @@
+"""Adapters: the Kafka log, the scoring evaluator, the CA's signature verification."""

@@ -1,0 +1,1 @@
+"""The replay itself: chains verified, decisions re-evaluated and their signatures checked."""

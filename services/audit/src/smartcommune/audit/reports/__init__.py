@@ -1,0 +1,1 @@
+"""The replay's result for people (console, HTML) and for machines (JSON)."""
