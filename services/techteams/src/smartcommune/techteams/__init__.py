@@ -1,1 +1,2 @@
-"""Tech-team service: community digital-technology teams, their tasks, household surveys, facility attestations and trainings."""
+"""Tech-team service: community digital-technology teams, their tasks, household surveys,
+facility attestations and trainings."""

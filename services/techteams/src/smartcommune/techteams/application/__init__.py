@@ -1,0 +1,1 @@
+"""Application layer: commands, handlers and their routing table, ports, idempotency, queries."""

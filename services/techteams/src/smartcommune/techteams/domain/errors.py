@@ -1,0 +1,23 @@
+"""What the domain refuses, as exceptions the entry points map to problem+json (409 / 422)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every refusal decided by the domain."""
+
+
+class InvalidTransition(DomainError):  # noqa: N818 - a refusal, named after what was refused
+    """The step is impossible in the aggregate's current state (→ 409)."""
+
+    def __init__(self, message: str, state: str = "") -> None:
+        super().__init__(message)
+        self.state = state
+
+
+class InconsistentCommand(DomainError):  # noqa: N818 - a refusal, named after what was refused
+    """A command whose values contradict the facts, e.g. a date before the team existed (→ 422)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
