@@ -1,1 +1,1 @@
-"""Payments adoption service: payment accounts, cashless payments, merchants, VietQR payloads and dossier fees."""
+"""Payments adoption service: accounts, cashless payments, merchants, VietQR, dossier fees."""

@@ -1,0 +1,1 @@
+"""Adapters: event-sourced repositories, read-model tables and migrations, the account vault."""

@@ -1,0 +1,1 @@
+"""Commands, handlers and their routing table, ports, the statement import, adoption figures."""

@@ -1,0 +1,1 @@
+"""Entry points: REST app, consumers, relay, migration command, server."""
