@@ -49,3 +49,16 @@ def test_consumer_lag_reports_the_latest_value_per_partition() -> None:
 
     lag = {p.attributes["partition"]: p.value for p in _points(reader)["smartcommune.consumer.lag"]}
     assert lag == {0: 7, 1: 0}
+
+
+def test_a_forgotten_partition_is_no_longer_reported() -> None:
+    reader = InMemoryMetricReader()
+    metrics = setup_telemetry("scoring", metric_reader=reader, set_global=False).metrics
+
+    metrics.record_lag("scoring.projections", "dossiers.events.v1", 0, 5)
+    metrics.record_lag("scoring.projections", "dossiers.events.v1", 1, 9)
+    metrics.forget_lag("scoring.projections", "dossiers.events.v1", 1)  # moved to another member
+    metrics.forget_lag("scoring.projections", "dossiers.events.v1", 7)  # never reported: no-op
+
+    lag = {p.attributes["partition"]: p.value for p in _points(reader)["smartcommune.consumer.lag"]}
+    assert lag == {0: 5}

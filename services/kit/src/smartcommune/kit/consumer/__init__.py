@@ -7,12 +7,14 @@
     await FastStream(broker).run()
 
 `handle(uow, envelope)` updates the projection through `uow.session`; it must not commit.
+Given `metrics=`, a consumer also feeds the `smartcommune.consumer.lag` gauge (`lag.py`).
 """
 
 from .broker import make_broker
 from .consumer import Acknowledge, OffsetReset, Outcome, TrackingConsumer
 from .dead_letters import dead_letter_headers
 from .inspection import DeadLetter, Rejection, inspect
+from .lag import LagMonitor, LagReporter, PartitionOffsets
 from .tables import consumer_tracking
 from .tracking import Delivery, is_tracked, track
 from .transactions import Handler
@@ -22,8 +24,11 @@ __all__ = [
     "DeadLetter",
     "Delivery",
     "Handler",
+    "LagMonitor",
+    "LagReporter",
     "OffsetReset",
     "Outcome",
+    "PartitionOffsets",
     "Rejection",
     "TrackingConsumer",
     "consumer_tracking",

@@ -15,6 +15,10 @@ no-op, as it does for the copies the relay re-publishes after its own crashes. A
 (database down, a bug in the handler) rolls back and is NOT acked: the message is *nacked* —
 FastStream seeks the partition back to it — after a backoff, so it is retried in order and the
 messages behind it wait. Skipping it would commit its offset with the next ack.
+
+With `metrics`, the consumer also reports its lag per partition (`lag.py`): after each message,
+from the high watermark the consumer already holds, and every `lag_interval` seconds from the
+broker's end offsets.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from ..store import UnitOfWork
 from ..telemetry import PlatformMetrics, consuming_span
 from .dead_letters import Publish, publish_dead_letter
 from .inspection import DeadLetter, Rejection, inspect
+from .lag import DEFAULT_LAG_INTERVAL, LagMonitor, LagReporter, high_watermark
 from .subscription import delivery_of, raw_decoder, tolerant_parser
 from .tracking import Delivery
 from .transactions import Handler, Transactions
@@ -71,16 +76,26 @@ class TrackingConsumer:
         tracer: Tracer | None = None,
         metrics: PlatformMetrics | None = None,
         backoff: Backoff = DEFAULT_BACKOFF,
+        lag_interval: float = DEFAULT_LAG_INTERVAL,
     ) -> None:
-        """`name` is the consumer group and the tracking key: `<service>.<purpose>`."""
+        """`name` is the consumer group and the tracking key: `<service>.<purpose>`.
+
+        `lag_interval`: seconds between two end-offset requests for the lag gauge (with
+        `metrics` only).
+        """
         if not _GROUP.fullmatch(name):
             raise ValueError(f"consumer name {name!r} must be <service>.<purpose>")
+        if lag_interval <= 0:
+            raise ValueError("lag_interval must be positive")
         self.name, self.topic, self.registry = name, topic, registry
         uow = functools.partial(UnitOfWork, database) if isinstance(database, Engine) else database
         self._db, self._backoff = Transactions(name, uow, handler), backoff
         self._tracer, self._metrics = tracer, metrics
         self._failures: dict[tuple[str, int], int] = {}
         self._publish: Publish | None = None  # the broker's, once subscribed: sends dead letters
+        self._lag = None if metrics is None else LagReporter(name, topic, metrics)
+        self._lag_interval = lag_interval
+        self.lag_monitor: LagMonitor | None = None  # once subscribed with metrics
 
     def subscribe(
         self, broker: KafkaBroker, *, auto_offset_reset: OffsetReset = "earliest"
@@ -93,8 +108,16 @@ class TrackingConsumer:
         self._publish = broker.publish
 
         async def on_message(message: KafkaMessageParam) -> None:
-            await self.deliver(delivery_of(message), message.ack, message.nack)
+            delivery = delivery_of(message)
+            end = None
+            if self._lag is not None:
+                end = high_watermark(message.consumer, delivery.topic, delivery.partition)
+            await self.deliver(delivery, message.ack, message.nack, high_watermark=end)
 
+        if self._lag is not None:
+            self.lag_monitor = LagMonitor(
+                self._lag, lambda: subscriber.consumer, interval=self._lag_interval
+            )
         subscriber = broker.subscriber(
             self.topic,
             group_id=self.name,
@@ -102,13 +125,27 @@ class TrackingConsumer:
             auto_offset_reset=auto_offset_reset,
             parser=tolerant_parser,
             decoder=raw_decoder,
+            listener=self.lag_monitor,
         )
         subscriber(on_message)
         return subscriber
 
-    async def deliver(self, delivery: Delivery, ack: Acknowledge, nack: Acknowledge) -> Outcome:
-        """Process one message and then ack it, or nack it after a backoff if it must come again."""
+    async def deliver(
+        self,
+        delivery: Delivery,
+        ack: Acknowledge,
+        nack: Acknowledge,
+        *,
+        high_watermark: int | None = None,
+    ) -> Outcome:
+        """Process one message and then ack it, or nack it after a backoff if it must come again.
+
+        `high_watermark`: the partition's end offset as last seen by the consumer, for the lag
+        gauge (None: the lag is updated from the last end offset known, if any).
+        """
         where = (delivery.topic, delivery.partition)
+        if self._lag is not None:
+            self._lag.started(delivery.partition, delivery.offset, high_watermark)
         with consuming_span(*where, delivery.offset, delivery.headers, tracer=self._tracer) as span:
             try:
                 outcome = await self.process(delivery)
@@ -130,6 +167,8 @@ class TrackingConsumer:
             await ack()
         except Exception:  # a rebalance, say: the redelivery will be recognised as a duplicate
             _log.warning("%s: offset commit failed", self.name, exc_info=True)
+        if self._lag is not None:
+            self._lag.finished(delivery.partition, delivery.offset, high_watermark)
         return outcome
 
     async def process(self, delivery: Delivery) -> Outcome:

@@ -14,9 +14,12 @@ from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader, NumberDataPoint
 
 from .broker import make_broker
 from .consumer import TrackingConsumer
+
+LAG_GAUGE = "smartcommune.consumer.lag"
 
 
 def create_topics(bootstrap: str, names: Iterable[str], partitions: int = 3) -> None:
@@ -87,3 +90,28 @@ def run_consumer(
                 await asyncio.sleep(0.5)
 
     asyncio.run(run())
+
+
+def reported_lag(reader: InMemoryMetricReader, group: str, topic: str) -> dict[int, int]:
+    """What the lag gauge reports now for `group` on `topic`: partition → lag (collects once).
+
+    `reader` is the one given to `setup_telemetry(metric_reader=...)`.
+    """
+    data = reader.get_metrics_data()
+    if data is None:
+        return {}
+    lag: dict[int, int] = {}
+    for resource in data.resource_metrics:
+        for scope in resource.scope_metrics:
+            for metric in scope.metrics:
+                if metric.name != LAG_GAUGE:
+                    continue
+                for point in metric.data.data_points:
+                    attributes = point.attributes or {}
+                    mine = (attributes.get("consumer.group"), attributes.get("topic")) == (
+                        group,
+                        topic,
+                    )
+                    if mine and isinstance(point, NumberDataPoint):
+                        lag[int(str(attributes["partition"]))] = int(point.value)
+    return lag

@@ -64,9 +64,19 @@ class PlatformMetrics:
         self._dead_lettered.add(count, {"service": self.service, "topic": topic})
 
     def record_lag(self, group: str, topic: str, partition: int, lag: int) -> None:
-        """Remember the latest lag of `group` on one partition (end offset minus position)."""
+        """Remember the latest lag of `group` on one partition (end offset minus position).
+
+        Tracking consumers feed it (`smartcommune.kit.consumer.lag`); negative values — an end
+        offset older than the position — are reported as 0.
+        """
         with self._lock:
             self._lag[(group, topic, partition)] = max(lag, 0)
+
+    def forget_lag(self, group: str, topic: str, partition: int) -> None:
+        """Stop reporting one partition: it moved to another member of the group, which reports
+        it from now on (two members reporting one partition would count its lag twice)."""
+        with self._lock:
+            self._lag.pop((group, topic, partition), None)
 
     def _observe_lag(self, _options: CallbackOptions) -> Iterable[Observation]:
         with self._lock:
