@@ -1,1 +1,2 @@
-"""Scoring and recognition: administrative units, criteria sets as data, indicators from events, scorecards and signed decisions."""
+"""Scoring and recognition: administrative units, criteria sets as data, indicators from
+events, scorecards and signed decisions."""

@@ -8,7 +8,15 @@ from pathlib import Path
 
 from rich.console import Console
 
-BENCHMARKS = ("stack_start", "event_store", "relay", "signing", "dossiers_api", "payments_intake", "audit_replay")
+BENCHMARKS = (
+    "stack_start",
+    "event_store",
+    "relay",
+    "signing",
+    "dossiers_api",
+    "payments_intake",
+    "audit_replay",
+)
 
 
 def main(argv: list[str]) -> int:

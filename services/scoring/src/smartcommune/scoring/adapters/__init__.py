@@ -1,0 +1,1 @@
+"""Adapters: the inbox of consumed events, migrations, the signing client, document rendering."""

@@ -1,0 +1,1 @@
+"""Use cases: unit changes, scorecards, the recognition workflow and re-evaluation."""

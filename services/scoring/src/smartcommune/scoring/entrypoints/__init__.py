@@ -1,0 +1,1 @@
+"""REST app, gRPC server, consumers, relay and migrations of the scoring service."""
