@@ -7,6 +7,10 @@ rising year by year; dossiers submitted, received, resolved and rated, more and 
 community tech team with tasks, yearly household surveys, facility attestations and trainings;
 payment accounts opened by a growing share of residents, merchants, and quarterly cashless
 payments. Every fact belongs to its village (`unit_path`) and commune (`commune_code`).
+
+Every payload is built with the producing service's own model (identity, dossiers, payments and
+techteams registries), ids and all in the shapes those services give, so a synthetic event is one
+the service itself could have emitted and a consumer reads it exactly as in production.
 """
 
 from __future__ import annotations
@@ -23,8 +27,13 @@ from smartcommune.dossiers.domain import values as dossier_values
 from smartcommune.identity.domain import events as identity_events
 from smartcommune.identity.domain.values import VneidLevel, VneidSource
 from smartcommune.kit.events import Actor, EventPayload
+from smartcommune.payments.domain import events as payment_events
+from smartcommune.payments.domain import values as payment_values
+from smartcommune.payments.domain.payment import payment_id_for
+from smartcommune.techteams.domain import events as team_events
+from smartcommune.techteams.domain import values as team_values
+from smartcommune.techteams.domain.facts import facility_stream
 
-from . import payloads as pay
 from .province import Commune, Village
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -36,14 +45,27 @@ PROCEDURES = (
     ("1.003583", "Đăng ký thường trú", 10000),
 )
 PROVIDERS = (("bank", "VCB"), ("bank", "AGR"), ("e_wallet", "MoMo"), ("mobile_money", "Viettel"))
-FACILITIES = (
-    "free_wifi_cultural_house",
-    "security_cameras",
-    "smart_loudspeakers",
-    "social_network_channel",
-    "digital_production_model",
-    "e_health_records",
+#: How a payment goes through, by the kind of account it is paid from.
+CHANNELS = {
+    "bank": ("bank_transfer", "qr", "card"),
+    "e_wallet": ("e_wallet", "qr"),
+    "mobile_money": ("e_wallet",),
+}
+#: Who a household pays its bills to (public bodies: the utility, the water company, the school).
+BILL_PAYEES = {
+    "electricity": "EVNNPC",
+    "water": "NUOCSACH-{commune}",
+    "school_fee": "THCS-{commune}",
+}
+#: The team a decision sets up: the leader and members from the village's organisations.
+TEAM_ROLES = ("leader", "village_head", "youth_union", "womens_union", "teacher")
+TRAINING_TOPICS = (
+    "Cài đặt và kích hoạt VNeID mức 2",
+    "Thanh toán không dùng tiền mặt",
+    "Nộp hồ sơ trên Cổng dịch vụ công",
+    "An toàn thông tin trên mạng",
 )
+TASK_OUTCOMES = ("succeeded", "succeeded", "succeeded", "partial", "declined", "not_at_home")
 
 
 @dataclass(frozen=True)
@@ -146,8 +168,9 @@ def _village(
         )  # fmt: skip
     households_ids = sorted({p.household for p in people})
     levels: dict[str, str] = {p.id: "none" for p in people}
-    team_id, members_ids = f"team-{village.code}", [f"member-{ids.uuid4()}" for _ in range(4)]
-    accounts: set[str] = set()
+    team_id = f"team-{ids.uuid4()}"
+    members_ids = [f"member-{ids.uuid4()}" for _ in TEAM_ROLES]
+    providers: dict[str, tuple[str, str]] = {}  # resident id -> (provider type, provider)
     for year in range(start.year, until.year + 1):
         progress = (year - start.year + 1) / (until.year - start.year + 1)
         # births
@@ -189,30 +212,35 @@ def _village(
         # tech team
         if year == start.year:
             day = _day(year, rng, start, until)
+            # as the service records a decision: established, then every member joined
             yield fact(
                 "techteams", team_id, day,
-                pay.TeamEstablished(
-                    village_code=village.code, decision_number=f"QD-{village.code}-{year}",
+                team_events.TeamEstablished(
+                    village_code=village.code,
+                    decision_number=f"{rng.randint(1, 300)}/QĐ-UBND",
                     decision_date=day, leader_member_id=members_ids[0],
                 ),
                 officer,
             )  # fmt: skip
-            for member in members_ids:
+            for member, role in zip(members_ids, TEAM_ROLES, strict=True):
                 yield fact(
                     "techteams", team_id, day + timedelta(days=1),
-                    pay.TeamMemberJoined(member_id=member, role="member", joined_on=day),
+                    team_events.TeamMemberJoined(
+                        member_id=member, role=team_values.MemberRole(role), joined_on=day
+                    ),
                     officer,
                 )  # fmt: skip
-            for facility in FACILITIES:
+            for facility in team_values.Facility:
                 present = rng.random() < 0.5
+                counted = facility in team_values.COUNTED
                 yield fact(
-                    "techteams", f"{village.code}:{facility}", day + timedelta(days=2),
-                    pay.FacilityAttested(
-                        village_code=village.code, facility=facility,
-                        present=present, count=int(present), attested_by=members_ids[0],
-                        attested_on=day, evidence_sha256=hashlib.sha256(
+                    "techteams", facility_stream(village.code, facility), day + timedelta(days=2),
+                    team_events.FacilityAttested(
+                        village_code=village.code, facility=facility, present=present,
+                        count=(rng.randint(1, 8) if counted else 1) if present else 0,
+                        attested_by=members_ids[0], attested_on=day + timedelta(days=2),
+                        evidence_sha256=hashlib.sha256(
                             f"{village.code}{facility}{year}".encode()).hexdigest(),
-                        note="synthetic",
                     ),
                     member_actor,
                 )  # fmt: skip
@@ -221,7 +249,7 @@ def _village(
             working = rng.randint(1, 4)
             yield fact(
                 "techteams", household, day,
-                pay.HouseholdSurveyed(
+                team_events.HouseholdSurveyed(
                     village_code=village.code, household_id=household, surveyed_on=day,
                     has_fibre=rng.random() < 0.3 + 0.6 * progress,
                     has_4g=rng.random() < 0.7 + 0.3 * progress,
@@ -229,54 +257,62 @@ def _village(
                     working_age_with_online_skills=rng.randint(0, working),
                     members_using_epayment=rng.randint(0, working),
                     has_digital_address=rng.random() < progress,
+                    surveyed_by=rng.choice(members_ids),
                 ),
                 member_actor,
             )  # fmt: skip
-            if rng.random() < 0.4:
-                task = f"task-{ids.uuid4()}"
+            if rng.random() < 0.4 and day + timedelta(days=5) <= until:
+                task, assignee = f"task-{ids.uuid4()}", rng.choice(members_ids)
+                task_type = rng.choice(("vneid_install", "e_payment", "household_visit"))
                 yield fact(
                     "techteams", task, day,
-                    pay.TaskCreated(
+                    team_events.TaskCreated(
                         team_id=team_id, village_code=village.code,
-                        task_type=rng.choice(("vneid_install", "e_payment", "household_visit")),
-                        target_kind="household", target_id=household,
+                        task_type=team_values.TaskType(task_type),
+                        target_kind=team_values.TargetKind.HOUSEHOLD, target_id=household,
                         due_date=day + timedelta(days=14),
                     ),
                     officer,
                 )  # fmt: skip
                 yield fact(
                     "techteams", task, day + timedelta(days=1),
-                    pay.TaskAssigned(member_id=rng.choice(members_ids)), officer,
+                    team_events.TaskAssigned(member_id=assignee), officer,
                 )  # fmt: skip
                 yield fact(
                     "techteams", task, day + timedelta(days=5),
-                    pay.TaskCompleted(outcome="done", completed_on=day + timedelta(days=5)),
+                    team_events.TaskCompleted(
+                        outcome=team_values.TaskOutcome(rng.choice(TASK_OUTCOMES)),
+                        completed_on=day + timedelta(days=5), member_id=assignee,
+                    ),
                     member_actor,
                 )  # fmt: skip
-        for _ in range(2):
+        adults = [p for p in people if p.birth_year <= year - 15]
+        for _ in range(2 if adults else 0):
             day = _day(year, rng, start, until)
-            attendees = tuple(p.id for p in rng.sample(people, min(len(people), 12)))
+            attendees = tuple(p.id for p in rng.sample(adults, min(len(adults), 12)))
             yield fact(
                 "techteams", f"training-{ids.uuid4()}", day,
-                pay.TrainingHeld(village_code=village.code, held_on=day, topic="e-payment",
-                                 attendee_ids=attendees),
+                team_events.TrainingHeld(
+                    village_code=village.code, held_on=day, topic=rng.choice(TRAINING_TOPICS),
+                    attendee_ids=attendees, led_by=rng.choice(members_ids),
+                ),
                 member_actor,
             )  # fmt: skip
         # payments: accounts for a growing share of adults, quarterly cashless payments
         for person in people:
-            if person.id in accounts or person.birth_year > year - 16:
+            if person.id in providers or person.birth_year > year - 16:
                 continue
             if rng.random() > 0.25 + 0.25 * progress:
                 continue
-            accounts.add(person.id)
-            kind, provider = rng.choice(PROVIDERS)
+            kind, provider = providers[person.id] = rng.choice(PROVIDERS)
             day = _day(year, rng, start, until)
             yield fact(
                 "payments", f"account-{ids.uuid4()}", day,
-                pay.PaymentAccountOpened(
-                    holder_kind="resident", holder_id=person.id, village_code=village.code,
-                    provider_type=kind, provider=provider,
-                    masked_number=f"******{rng.randrange(10_000):04d}", opened_on=day,
+                payment_events.PaymentAccountOpened(
+                    holder_kind=payment_values.HolderKind.RESIDENT, holder_id=person.id,
+                    village_code=village.code, provider_type=payment_values.ProviderType(kind),
+                    provider=provider, masked_number=f"******{rng.randrange(10_000):04d}",
+                    opened_on=day,
                 ),
                 payments_actor,
             )  # fmt: skip
@@ -285,26 +321,39 @@ def _village(
                 day = _day(year, rng, start, until)
                 yield fact(
                     "payments", f"merchant-{ids.uuid4()}", day,
-                    pay.MerchantRegistered(
-                        village_code=village.code, kind="shop", accepts_qr=rng.random() < 0.6,
-                        registered_on=day,
+                    payment_events.MerchantRegistered(
+                        village_code=village.code,
+                        kind=payment_values.MerchantKind(
+                            rng.choice(("shop", "shop", "market_stall", "service"))
+                        ),
+                        accepts_qr=rng.random() < 0.6, registered_on=day,
                     ),
                     payments_actor,
                 )  # fmt: skip
-        payers = sorted({p.household for p in people if p.id in accounts})
-        for household in payers:
+        # each household with an account pays from the first account of its members
+        payers: dict[str, tuple[str, str]] = {}
+        for person in people:
+            if person.id in providers:
+                payers.setdefault(person.household, providers[person.id])
+        for household in sorted(payers):
+            kind, provider = payers[household]
             for quarter in range(4):
                 day = date(year, 3 * quarter + 1, rng.randint(1, 28))
                 if not (start <= day <= until):
                     continue
+                purpose = rng.choice(("electricity", "water", "school_fee"))
+                transaction = f"FT{day:%y%m%d}{rng.randrange(10**10):010d}"
                 yield fact(
-                    "payments", f"payment-{ids.uuid4()}", day,
-                    pay.CashlessPaymentRecorded(
-                        purpose=rng.choice(("electricity", "water", "school_fee")),
-                        channel=rng.choice(("bank_transfer", "qr", "e_wallet")),
-                        amount_vnd=rng.randrange(50, 2000) * 1000, payer_kind="household",
-                        payer_id=household, payee_kind="merchant", payee_id="EVN",
+                    "payments", payment_id_for(provider, transaction), day,
+                    payment_events.CashlessPaymentRecorded(
+                        purpose=payment_values.Purpose(purpose),
+                        channel=payment_values.PaymentChannel(rng.choice(CHANNELS[kind])),
+                        amount_vnd=rng.randrange(50, 2000) * 1000,
+                        payer_kind=payment_values.PartyKind.HOUSEHOLD, payer_id=household,
+                        payee_kind=payment_values.PartyKind.PUBLIC_BODY,
+                        payee_id=BILL_PAYEES[purpose].format(commune=commune.code),
                         household_id=household, village_code=village.code, paid_on=day,
+                        provider=provider, provider_transaction_id=transaction, fee_id=None,
                     ),
                     payments_actor,
                 )  # fmt: skip
@@ -350,9 +399,13 @@ def _dossiers(
         if rng.random() < 0.5:
             rated = ev.DossierRated(satisfaction=val.Satisfaction.SATISFIED)
             facts.append((day + timedelta(days=days + 1), rated))
+        previous: datetime | None = None
         for when, payload in facts:
             if when > until:
                 break
-            yield Fact(
-                "dossiers", stream, commune.code, village.path, _moment(when, rng), officer, payload
-            )
+            # two steps of one day keep their order: a stream is appended in occurred_at order
+            moment = _moment(when, rng)
+            if previous is not None and moment <= previous:
+                moment = previous + timedelta(minutes=rng.randint(1, 30))
+            previous = moment
+            yield Fact("dossiers", stream, commune.code, village.path, moment, officer, payload)

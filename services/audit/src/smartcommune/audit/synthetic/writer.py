@@ -27,15 +27,17 @@ from smartcommune.kit.migrations import upgrade_to_head
 from smartcommune.kit.relay import OutboxRelay, make_producer
 from smartcommune.kit.store import EventStore, UnitOfWork, make_engine
 from smartcommune.kit.topics import DEFAULT_PARTITIONS, TopicSpec, ensure_topics
+from smartcommune.payments.domain.events import registry as payments_registry
+from smartcommune.techteams.domain.events import registry as techteams_registry
 
 from .history import Fact
-from .payloads import payments, techteams
 
+#: Each service's own registry: the store refuses a payload its service could not have written.
 REGISTRIES: dict[str, PayloadRegistry] = {
     "identity": identity_registry,
     "dossiers": dossiers_registry,
-    "payments": payments,
-    "techteams": techteams,
+    "payments": payments_registry,
+    "techteams": techteams_registry,
 }
 COMMIT_EVERY = 500
 RECORDING_DELAY = timedelta(seconds=3)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -24,7 +25,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from . import der
-from .keys import SigningKey
+
+if TYPE_CHECKING:
+    from .keys import SigningKey
 
 _SIGNED_DATA = "1.2.840.113549.1.7.2"
 _DATA = "1.2.840.113549.1.7.1"
