@@ -8,8 +8,9 @@ it consumes as subscribers. Nothing connects: the broker is only described, neve
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Union
+from urllib.parse import unquote
 
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
@@ -51,9 +52,15 @@ def asyncapi_document(
     *,
     version: str,
     description: str,
-    consumes: Sequence[str] = (),
+    consumes: Sequence[str] | Mapping[str, str] = (),
 ) -> dict[str, Any]:
-    """The AsyncAPI 3 document of a service: the topic it publishes and those it consumes."""
+    """The AsyncAPI 3 document of a service: the topic it publishes and those it consumes.
+
+    `consumes` lists the consumed topics, or maps each to the consumer group that reads it; a
+    named group is written into the receiving operation (Kafka binding `groupId`), which FastStream
+    itself leaves out of the document.
+    """
+    groups = dict(consumes) if isinstance(consumes, Mapping) else {}
     broker = KafkaBroker("kafka:9092")
     topic = event_topic(registry.service)
     schemas = envelope_schemas(registry)
@@ -76,4 +83,26 @@ def asyncapi_document(
         broker, title=f"{registry.service} events", version=version, description=description
     )
     document: dict[str, Any] = spec.to_specification().to_jsonable()
+    for consumed, group in groups.items():
+        name_consumer_group(document, consumed, group)
+    return document
+
+
+def name_consumer_group(document: dict[str, Any], topic: str, group: str) -> dict[str, Any]:
+    """Give the operations receiving `topic` the Kafka binding of their consumer group (AsyncAPI
+    Kafka operation binding `groupId`, a schema) and say it in their description."""
+    channels: dict[str, Any] = document["channels"]
+    found = False
+    for operation in document["operations"].values():
+        channel = channels[unquote(operation["channel"]["$ref"].removeprefix("#/channels/"))]
+        if operation["action"] != "receive" or channel["address"] != topic:
+            continue
+        operation.setdefault("bindings", {})["kafka"] = {
+            "bindingVersion": channel["bindings"]["kafka"]["bindingVersion"],
+            "groupId": {"type": "string", "enum": [group]},
+        }
+        operation["description"] = f"Consumed by the consumer group `{group}`."
+        found = True
+    if not found:
+        raise ValueError(f"the document consumes no topic {topic}")
     return document

@@ -14,7 +14,7 @@ from typing import Any
 from smartcommune.kit.catalogue import asyncapi_document
 from smartcommune.kit.telemetry import setup_telemetry
 
-from ..bootstrap import SERVICE, bootstrap
+from ..bootstrap import FEES_CONSUMER, RESIDENTS_CONSUMER, SERVICE, bootstrap
 from ..domain.events import registry
 from ..settings import Settings
 from .app import create_app
@@ -36,7 +36,10 @@ def documents() -> dict[str, dict[str, Any]]:
                 registry,
                 version=version("smartcommune-payments"),
                 description=EVENTS,
-                consumes=(settings.dossiers_topic, settings.identity_topic),
+                consumes={
+                    settings.dossiers_topic: FEES_CONSUMER,
+                    settings.identity_topic: RESIDENTS_CONSUMER,
+                },
             ),
         }
     finally:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from importlib.metadata import version
 from typing import Any
-from urllib.parse import unquote
 
 from smartcommune.kit.catalogue import asyncapi_document
 from smartcommune.kit.telemetry import setup_telemetry
@@ -30,41 +29,17 @@ facility attestations (one stream per village and facility, with the evidence's 
 training sessions with their attendees. People appear only as pseudonymous ids."""
 
 
-def name_consumer_group(document: dict[str, Any], topic: str, group: str) -> dict[str, Any]:
-    """Give the operations receiving `topic` the Kafka binding of their consumer group (AsyncAPI
-    Kafka operation binding `groupId`, a schema) and say it in their description."""
-    channels: dict[str, Any] = document["channels"]
-    found = False
-    for operation in document["operations"].values():
-        channel = channels[unquote(operation["channel"]["$ref"].removeprefix("#/channels/"))]
-        if operation["action"] != "receive" or channel["address"] != topic:
-            continue
-        operation.setdefault("bindings", {})["kafka"] = {
-            "bindingVersion": channel["bindings"]["kafka"]["bindingVersion"],
-            "groupId": {"type": "string", "enum": [group]},
-        }
-        operation["description"] = f"Consumed by the consumer group `{group}`."
-        found = True
-    if not found:
-        raise ValueError(f"the document consumes no topic {topic}")
-    return document
-
-
 def documents() -> dict[str, dict[str, Any]]:
     settings = Settings(database_url="sqlite://", oidc_issuer="http://docs.invalid/realms/docs")
     service = bootstrap(settings, telemetry=setup_telemetry(SERVICE, set_global=False))
     try:
         return {
             "openapi": create_app(settings, service=service).openapi(),
-            "asyncapi": name_consumer_group(
-                asyncapi_document(
-                    registry,
-                    version=version("smartcommune-techteams"),
-                    description=EVENTS,
-                    consumes=[settings.identity_topic],
-                ),
-                settings.identity_topic,
-                settings.identity_consumer,
+            "asyncapi": asyncapi_document(
+                registry,
+                version=version("smartcommune-techteams"),
+                description=EVENTS,
+                consumes={settings.identity_topic: settings.identity_consumer},
             ),
         }
     finally:
