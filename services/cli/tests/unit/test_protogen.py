@@ -43,7 +43,8 @@ def test_a_removed_contract_leaves_no_stale_stubs_behind(tmp_path: Path) -> None
     (tmp_path / "proto" / "identity" / "v1" / "signing.proto").unlink()
     assert protogen.main(["--root", str(tmp_path)]) == 0
     contracts = tmp_path / "proto" / "src" / "smartcommune" / "contracts"
-    assert sorted(p.name for p in contracts.iterdir()) == ["__init__.py", "py.typed"]
+    assert not (contracts / "identity").exists()
+    assert (contracts / "scoring" / "v1").is_dir()  # the contracts still in proto/ stay
 
 
 def test_imports_of_sibling_contracts_move_into_the_package() -> None:
