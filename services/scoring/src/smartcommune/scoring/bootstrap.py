@@ -19,11 +19,11 @@ from smartcommune.kit.relay import OutboxRelay, Publisher, make_producer
 from smartcommune.kit.store import EventStore, UnitOfWork, make_engine
 from smartcommune.kit.telemetry import Telemetry, instrument_engine, setup_telemetry
 
-from .adapters import inbox
+from .adapters.factbooks import FactBooks
 from .adapters.migrations import migrate
 from .adapters.signing import GrpcSigner, Signer
 from .application.context import SERVICE, Context
-from .application.reevaluation import reevaluate
+from .application.reevaluation import consume
 from .domain.criteria import CriteriaCatalogue
 from .domain.events import registry
 from .domain.units import UnitDirectory
@@ -57,13 +57,21 @@ def bootstrap(
         settings.identity_grpc, root_certificates=settings.identity_grpc_ca_file,
         timeout=settings.signing_timeout, tracer=telemetry.tracer,
     )  # fmt: skip
+    store = EventStore(registry, metrics=telemetry.metrics)
     context = Context(
         database=engine,
-        store=EventStore(registry, metrics=telemetry.metrics),
+        store=store,
         base_units=UnitDirectory.load(settings.units_file),
         criteria=CriteriaCatalogue.load(settings.criteria_dir),
         signer=signer,
         clock=clock,
+        fact_books=FactBooks(
+            engine,
+            store,
+            max_entries=settings.fact_cache_communes,
+            max_events=settings.fact_cache_events,
+            snapshot_every=settings.fact_snapshot_every,
+        ),
     )
     verifier = TokenVerifier(settings.issuer, settings.audience, settings.jwks_url)
     return Service(settings, engine, context, verifier, telemetry)
@@ -75,13 +83,13 @@ def run_migrations(settings: Settings) -> None:
 
 
 def fact_handler(context: Context) -> Handler:
-    """What a consumed event does, in the consumer's transaction: it lands in the inbox, and the
-    commune's recognised units are re-evaluated (a unit that no longer meets its set is flagged
-    by a `recognition.review_flagged` event in the same commit)."""
+    """What a consumed message does, in the consumer's transaction (tracking row included): its
+    event lands in the inbox, and the commune's recognised units are re-evaluated once for the
+    batch (`consume`; the kit's tracking consumer delivers one message per transaction) — a unit
+    that no longer meets its set is flagged by a `recognition.review_flagged` in the same commit."""
 
     def handle(uow: UnitOfWork, envelope: EventEnvelope) -> None:
-        inbox.keep(uow.session, envelope)
-        reevaluate(context, uow.session, envelope.commune_code)
+        consume(context, uow.session, [envelope])
 
     return handle
 

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     relay_poll_interval: float = Field(0.5, gt=0)
     relay_batch_size: int = Field(200, ge=1)
     migrate_on_start: bool = False
+    #: Incremental fact books (`adapters.factbooks`): communes kept folded in memory, at most
+    #: this many events in all, and a snapshot persisted every this many new events.
+    fact_cache_communes: int = Field(64, ge=1)
+    fact_cache_events: int = Field(2_000_000, ge=1)
+    fact_snapshot_every: int = Field(1_000, ge=1)
 
     @property
     def source_topics(self) -> tuple[str, ...]:

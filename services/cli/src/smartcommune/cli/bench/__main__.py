@@ -16,6 +16,7 @@ BENCHMARKS = (
     "dossiers_api",
     "payments_intake",
     "audit_replay",
+    "scoring_scorecard",
 )
 
 

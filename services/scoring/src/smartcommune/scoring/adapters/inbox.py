@@ -14,6 +14,7 @@ from smartcommune.kit.store import EventStore
 
 from ..domain import facts
 from ..domain.engine import contiguous
+from ..settings import SOURCE_SERVICES
 from .tables import inbox
 
 _log = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ _log = logging.getLogger(__name__)
 def keep(session: Session, envelope: EventEnvelope) -> None:
     """Store a consumed event. Its chain position must be free: another event at the same
     position is a forged or altered chain, which no projection may absorb (dead-lettered)."""
+    if envelope.service not in SOURCE_SERVICES:  # fact books read the inbox per source chain
+        raise DeadLetter(f"{envelope.service} is not a source of the indicators")
     try:
         facts.check(envelope)
     except facts.FactError as exc:

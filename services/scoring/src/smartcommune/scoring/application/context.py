@@ -17,6 +17,7 @@ from smartcommune.kit.events import Actor, EventEnvelope
 from smartcommune.kit.store import EventStore, UnitOfWork
 from smartcommune.kit.store.tables import events as event_rows
 
+from ..adapters.factbooks import FactBooks
 from ..adapters.signing import Signer
 from ..domain.criteria import CriteriaCatalogue, LoadedSet
 from ..domain.engine import Engine
@@ -36,8 +37,17 @@ class Context:
     criteria: CriteriaCatalogue
     signer: Signer
     clock: Callable[[], datetime]
+    #: the incrementally kept fact books (built with defaults on first use when not given)
+    fact_books: FactBooks | None = None
     _cache: tuple[int, UnitDirectory] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def facts(self) -> FactBooks:
+        with self._lock:
+            if self.fact_books is None:
+                self.fact_books = FactBooks(self.database, self.store)
+            return self.fact_books
 
     @property
     def engine(self) -> Engine:

@@ -16,10 +16,8 @@ from smartcommune.kit.store import ConcurrencyConflict
 from smartcommune.kit.store.tables import events as event_rows
 
 from ..adapters import document
-from ..adapters.inbox import commune_events
 from ..adapters.signing import SigningError
 from ..domain.criteria import LoadedSet
-from ..domain.engine import frontier
 from ..domain.events import (
     SIGNATURE_FIELDS,
     RecognitionDecisionIssued,
@@ -157,11 +155,10 @@ def issue_decision(
             )
         units = [ctx.unit(directory, code) for code in proposal.unit_codes]
         rollup = proposal.include_predecessors
-        events = commune_events(session, ctx.store, communes_of(directory, commune.code, rollup))
         today = ctx.today()
-        cards = scorecards_of(
-            ctx, session, directory, commune, units, loaded, today, rollup, events
-        )
+        with ctx.facts.lease(session, communes_of(directory, commune.code, rollup), today) as f:
+            cards = scorecards_of(ctx, session, directory, commune, units, loaded, today, rollup, f)
+            evidence_frontier = [h.__dict__ for h in f.frontier]
         failing = failing_units(cards)
         if failing:
             names = ", ".join(f"{f['unit_name']} ({f['unit_code']}): "
@@ -178,7 +175,7 @@ def issue_decision(
             "signer": _signer(ctx, principal, role),
             "units": _units_part(cards), "criteria_set": loaded.ref,
             "include_predecessors": rollup,
-            "evidence_frontier": [h.__dict__ for h in frontier(events)],
+            "evidence_frontier": evidence_frontier,
         }  # fmt: skip
         payload = _sign_and_build(ctx, principal, DECISION, content, loaded)
         draft = registry.draft(
@@ -212,11 +209,10 @@ def revoke(
         own = authority_of(ctx, principal, directory, loaded, commune)
         rollup = bool(original.payload["include_predecessors"])
         units = [ctx.unit(directory, u["code"]) for u in original.payload["units"]]
-        events = commune_events(session, ctx.store, communes_of(directory, commune.code, rollup))
         today = ctx.today()
-        cards = scorecards_of(
-            ctx, session, directory, commune, units, loaded, today, rollup, events
-        )
+        with ctx.facts.lease(session, communes_of(directory, commune.code, rollup), today) as f:
+            cards = scorecards_of(ctx, session, directory, commune, units, loaded, today, rollup, f)
+            evidence_frontier = [h.__dict__ for h in f.frontier]
         role = loaded.criteria.certifying_authority.role
         content = {
             "decision_number": _decision_number(session, commune.code, decision_number),
@@ -228,7 +224,7 @@ def revoke(
             "signer": _signer(ctx, principal, role),
             "units": _units_part(cards), "criteria_set": dict(ref),
             "include_predecessors": rollup,
-            "evidence_frontier": [h.__dict__ for h in frontier(events)],
+            "evidence_frontier": evidence_frontier,
         }  # fmt: skip
         payload = _sign_and_build(ctx, principal, REVOCATION, content, loaded)
         draft = registry.draft(

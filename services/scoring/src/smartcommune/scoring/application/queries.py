@@ -8,11 +8,10 @@ from typing import Any
 
 from smartcommune.kit.auth import Principal
 
-from ..adapters.inbox import commune_events
 from ..domain.facts import FactBook
 from ..domain.metrics import CATALOGUE
 from ..domain.scorecard import Scorecard, ScorecardError, group_evidence, scope_for
-from ..domain.units import AdminUnit
+from ..domain.units import AdminUnit, UnitDirectory
 from .context import Context, allow
 from .errors import InputError
 from .recognition import communes_below, communes_of
@@ -79,15 +78,16 @@ def scorecard(
         commune = directory.commune_of(unit_code)
         if commune is None:
             raise InputError("unit_code", "scorecards are for villages and commune-level units")
-        events = commune_events(
-            uow.session, ctx.store, communes_of(directory, commune.code, rollup)
-        )
-    try:
-        return ctx.engine.scorecard(
-            events, unit_code, loaded, as_of or ctx.today(), rollup=rollup, directory=directory
-        )
-    except ScorecardError as exc:
-        raise InputError(exc.field, exc.message) from None
+        as_of = as_of or ctx.today()
+        communes = communes_of(directory, commune.code, rollup)
+        with ctx.facts.lease(uow.session, communes, as_of) as folded:
+            try:
+                (card,) = ctx.engine.scorecards_of_book(
+                    folded.book, directory, [unit_code], loaded, as_of, rollup=rollup
+                )
+            except ScorecardError as exc:
+                raise InputError(exc.field, exc.message) from None
+    return card
 
 
 #: Metrics that need a parameter of an indicator: they have no value of their own.
@@ -112,8 +112,19 @@ def unit_metrics(
         communes: set[str] = set()
         for commune in communes_below(directory, unit):
             communes |= communes_of(directory, commune.code, rollup)
-        events = commune_events(uow.session, ctx.store, communes)
-    book = FactBook.of(events, as_of)
+        with ctx.facts.lease(uow.session, communes, as_of) as folded:
+            return _metrics_of(directory, unit, folded.book, as_of, window_days, rollup)
+
+
+def _metrics_of(
+    directory: UnitDirectory,
+    unit: AdminUnit,
+    book: FactBook,
+    as_of: date,
+    window_days: int | None,
+    rollup: bool,
+) -> dict[str, Any]:
+    unit_code = unit.code
 
     def values(code: str) -> dict[str, Any]:
         scope = replace(scope_for(directory, code, as_of, rollup=rollup), window_days=window_days)

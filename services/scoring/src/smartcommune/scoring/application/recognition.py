@@ -12,10 +12,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from smartcommune.kit.auth import Principal
-from smartcommune.kit.events import EventEnvelope
 from smartcommune.kit.store import ConcurrencyConflict
 
-from ..adapters.inbox import commune_events
+from ..adapters.factbooks import Folded
 from ..domain.criteria import LoadedSet
 from ..domain.events import (
     CriteriaSetRef,
@@ -235,13 +234,16 @@ def scorecards_of(
     loaded: LoadedSet,
     as_of: date,
     rollup: bool,
-    events: list[EventEnvelope] | None = None,
+    folded: Folded | None = None,
 ) -> list[Scorecard]:
-    if events is None:
-        events = commune_events(session, ctx.store, communes_of(directory, commune.code, rollup))
+    """The units' scorecards from the commune's facts (`folded`, else leased here: see
+    `adapters.factbooks`), as of `as_of`."""
+    if folded is None:
+        with ctx.facts.lease(session, communes_of(directory, commune.code, rollup), as_of) as f:
+            return scorecards_of(ctx, session, directory, commune, units, loaded, as_of, rollup, f)
     try:
-        return ctx.engine.scorecards(
-            events, [u.code for u in units], loaded, as_of, rollup=rollup, directory=directory
+        return ctx.engine.scorecards_of_book(
+            folded.book, directory, [u.code for u in units], loaded, as_of, rollup=rollup
         )
     except ScorecardError as exc:
         raise InputError(exc.field, exc.message) from None

@@ -4,13 +4,15 @@ for review (`recognition.review_flagged`), never silently revoked."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from smartcommune.kit.events import Actor
+from smartcommune.kit.events import Actor, EventEnvelope
 from smartcommune.kit.store.tables import events as event_rows
 
+from ..adapters import inbox
 from ..domain.events import (
     CriteriaSetRef,
     RecognitionReviewFlagged,
@@ -19,6 +21,16 @@ from ..domain.events import (
 from ..domain.facts import FactBook
 from .context import Context
 from .recognition import DECISION, NS, scorecards_of
+
+
+def consume(ctx: Context, session: Session, envelopes: Sequence[EventEnvelope]) -> int:
+    """Keep a batch of consumed events in the inbox, then re-evaluate each commune they belong
+    to once — not once per event. Runs in the consumer's transaction; returns how many units
+    were flagged."""
+    for envelope in envelopes:
+        inbox.keep(session, envelope)
+    communes = sorted({envelope.commune_code for envelope in envelopes})
+    return sum(reevaluate(ctx, session, code) for code in communes)
 
 
 def reevaluate(ctx: Context, session: Session, commune_code: str) -> int:

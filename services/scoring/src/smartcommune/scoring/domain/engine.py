@@ -3,7 +3,7 @@ events → (unit directory, facts) → scorecards; and the evidence frontier of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,15 +23,18 @@ class ChainHead:
     hash: str
 
 
-def contiguous(events: Iterable[EventEnvelope]) -> list[EventEnvelope]:
+def contiguous(
+    events: Iterable[EventEnvelope], after: Mapping[tuple[str, str], int] | None = None
+) -> list[EventEnvelope]:
     """Per chain, the gapless prefix from chain_seq 1 (duplicates dropped): what a frontier can
-    vouch for. An event behind a gap waits until the gap is filled."""
+    vouch for. An event behind a gap waits until the gap is filled. With `after` (per chain the
+    last position already held), the gapless run that follows it instead."""
     chains: dict[tuple[str, str], dict[int, EventEnvelope]] = {}
     for event in events:
         chains.setdefault((event.service, event.commune_code), {})[event.chain_seq] = event
     kept: list[EventEnvelope] = []
     for key in sorted(chains):
-        by_seq, seq = chains[key], 1
+        by_seq, seq = chains[key], (after or {}).get(key, 0) + 1
         while seq in by_seq:
             kept.append(by_seq[seq])
             seq += 1
@@ -100,6 +103,20 @@ class Engine:
         """One fold of the events, then one scorecard per unit."""
         directory = directory or directory_of(self.units, events)
         book = FactBook.of(events, as_of)
+        return self.scorecards_of_book(book, directory, unit_codes, loaded, as_of, rollup=rollup)
+
+    def scorecards_of_book(
+        self,
+        book: FactBook,
+        directory: UnitDirectory,
+        unit_codes: Sequence[str],
+        loaded: LoadedSet,
+        as_of: date,
+        *,
+        rollup: bool = False,
+    ) -> list[Scorecard]:
+        """One scorecard per unit from facts already folded (by `scorecards`, or kept
+        incrementally by the service: `adapters.factbooks`) as of `as_of`."""
         return [
             evaluate(directory, self.criteria, book, code, loaded, as_of, rollup=rollup)
             for code in unit_codes

@@ -29,6 +29,11 @@ from smartcommune.kit.events import EventEnvelope
 
 VIETNAM = timezone(timedelta(hours=7))
 
+#: Bump when the fold's state changes shape or meaning: persisted snapshots of an older fold
+#: (`adapters.factbooks`) are then ignored and rebuilt. The snapshot key also carries a hash of
+#: this module's source, so any edit of the fold invalidates them even if this is forgotten.
+FOLD_VERSION = 1
+
 
 @dataclass(frozen=True, order=True)
 class Pos:
@@ -205,11 +210,18 @@ class FactBook:
     @classmethod
     def of(cls, events: Iterable[EventEnvelope], as_of: date | None = None) -> FactBook:
         """The facts of `events` (any interleaving of chains) that happened on or before `as_of`."""
-        book = cls()
+        return cls().extend(events, as_of)
+
+    def extend(self, events: Iterable[EventEnvelope], as_of: date | None = None) -> FactBook:
+        """Fold `events` into this book, chain by chain in chain order (those after `as_of` left
+        out); `of` is this on an empty book. Extending a book with the events that follow, per
+        chain, the ones it holds gives the book of all of them when every piece of state is
+        written by one chain — true of a single commune (one chain per service; see the module
+        docstring), which is what `adapters.factbooks` keeps incrementally."""
         for envelope in sorted(events, key=lambda e: (e.service, e.commune_code, e.chain_seq)):
             if as_of is None or business_date(envelope) <= as_of:
-                book.apply(envelope)
-        return book
+                self.apply(envelope)
+        return self
 
     def apply(self, envelope: EventEnvelope) -> None:
         handler = HANDLERS.get((envelope.service, envelope.event_type))
