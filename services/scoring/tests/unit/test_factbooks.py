@@ -6,6 +6,7 @@ cache, snapshots, as-of fallback and rollbacks keep to that."""
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import random
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -351,3 +352,28 @@ def test_a_book_of_several_communes_is_reused_while_nothing_arrives_and_else_ref
             assert heads == full_heads
             assert comparable(book) == comparable(full)
     assert {h.commune_code for h in heads} == set(both)
+
+
+def test_the_metrics_index_follows_the_book_and_is_not_state() -> None:
+    """The per-village index is rebuilt after any event (facts change in place: an account
+    closed), is left out of equality and of snapshots, and answers what the book holds."""
+    units = UnitDirectory.load()
+    chains = Chains()
+    events = chains.record_all(
+        village_facts(COMMUNE, VILLAGES[0], f"{PATH}/thon-1", VillageProfile(households=2))
+    )
+    book = FactBook.of(events)
+    scope = scope_for(units, VILLAGES[0], LAST_DAY)
+    metric = CATALOGUE["residents.working_age_with_epayment_account"].fn
+    before = metric(book, scope).value
+    assert before > 0
+    assert "metrics.index" in book.derived
+    opened = next(e for e in events if e.event_type == "payment_account.opened")
+    closing = Fact(
+        "payments", "payment_account.closed", opened.stream_id, {"closed_on": "2026-10-20"},
+        COMMUNE, opened.unit_path, datetime(2026, 10, 20, 3, tzinfo=UTC),
+    )  # fmt: skip
+    book.extend([chains.record(closing)])
+    assert metric(book, scope).value == before - 1
+    assert book == FactBook.of([*events, chains.recorded[-1]])  # the index is not compared
+    assert pickle.loads(pickle.dumps(book)).derived == {}  # noqa: S301 - nor persisted

@@ -200,6 +200,9 @@ class KafkaLog:
         consumer, keep = self.consumer, keep or _wanted_key
         try:
             consumer.assign(list(todo))
+            # a partition paused at the end of an earlier read (the second pass for merged
+            # communes reads the same partitions again) keeps its pause across `assign`
+            consumer.resume(*todo)
             for tp, r in todo.items():
                 consumer.seek(tp, r.start)
             idle_since = time.monotonic()

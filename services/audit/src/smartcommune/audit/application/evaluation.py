@@ -70,6 +70,23 @@ def load_evaluator(
     return evaluator
 
 
+def merged_into(commune: str, units_file: Path | None = None) -> list[str]:
+    """The commune-level units scoring's unit file records as merged into `commune` (directly or
+    through earlier merges), whose chains a rollup decision reads; none when scoring is not
+    installed or the file cannot be read (the decisions' frontiers still name them)."""
+    try:
+        module = importlib.import_module("smartcommune.scoring.domain.units")
+        directory = module.UnitDirectory.load(units_file)
+    except Exception:  # optional: the frontier rule alone still finds every chain needed
+        return []
+    found = []
+    for code in sorted(directory.predecessors(commune)):
+        unit = directory.get(code)
+        if unit is not None and unit.is_commune_level:
+            found.append(str(code))
+    return found
+
+
 def _fields(item: Any, names: Sequence[str]) -> dict[str, Any]:
     if dataclasses.is_dataclass(item) and not isinstance(item, type):
         return {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}

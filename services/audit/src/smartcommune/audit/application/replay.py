@@ -2,12 +2,20 @@
 
 `judge()` is pure (records in, result out) so the unit tests drive it without a broker;
 `replay()` plans the partitions on a `KafkaLog`, streams their records into `judge()`.
+
+**Merged communes.** A decision whose scorecard rolled up units merged into the commune names
+the predecessors' chains in its evidence frontier, and its re-evaluation needs their events.
+So the communes read are the commune itself, those the caller names as merged into it (the CLI:
+scoring's unit file), and — read in a second pass, through `judge(..., more=...)` — every other
+commune named by the frontier of any decision found on the commune's scoring chain. Their
+chains are verified like the commune's own (a tampered predecessor chain is a tampering
+finding); only the commune's own decisions are judged.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -56,6 +64,9 @@ class AuditResult:
     evaluator_note: str = ""
     #: chain → the events verified in it (kept for the HTML report's evidence tables)
     verified_events: dict[ChainKey, list[LocatedEvent]] = field(default_factory=dict)
+    #: other communes whose chains were read and verified (merged into the commune, or named
+    #: by a decision's evidence frontier)
+    related_communes: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[ChainFinding]:
@@ -78,8 +89,23 @@ def judge(
     evaluator: DecisionEvaluator | None = None,
     evaluator_unavailable: str = "no evaluator configured",
     as_of: datetime | None = None,
+    more: Callable[[frozenset[str]], Iterable[tuple[str, RawRecord]]] | None = None,
 ) -> AuditResult:
+    """Verify the chains of `records` and judge the commune's decisions. `more(communes)` reads
+    the records of communes named by the decisions' evidence frontiers but not in `records`
+    (every chain of `records` is verified; the commune's and the frontiers' communes' events
+    are what a decision is re-evaluated from)."""
     inputs = chain_ops.collect(records)
+    named_chains = frontier_chains(inputs, commune)
+    named = {key.commune_code for key in named_chains}
+    if more is not None:
+        missing = {k.commune_code for k in named_chains - inputs.keys()} - {commune}
+        if missing:
+            for key, extra in chain_ops.collect(more(frozenset(missing))).items():
+                inputs.setdefault(key, extra)
+    audited = (
+        {commune} | named | {key.commune_code for key in inputs if key.commune_code != NO_COMMUNE}
+    )
     verified = {key: chain_ops.verify(chain) for key, chain in sorted(inputs.items(), key=_order)}
     ledger = CertificateLedger()
     for chain in verified.values():
@@ -90,7 +116,7 @@ def judge(
     verifier = SignatureVerifier(roots, ledger, crl)
     hashes = {key: chain.hashes for key, chain in verified.items()}
     commune_events = [
-        e.envelope for key, c in verified.items() if key.commune_code == commune for e in c.events
+        e.envelope for key, c in verified.items() if key.commune_code in audited for e in c.events
     ]
     decisions: list[DecisionVerdict] = []
     for key, chain_input in inputs.items():
@@ -130,8 +156,30 @@ def judge(
         records=sum(len(c.events) + (c.unreadable is not None) for c in inputs.values()),
         evaluator_note=evaluator_unavailable if evaluator is None else "",
         verified_events={key: chain.events for key, chain in verified.items()},
+        related_communes=sorted(
+            {key.commune_code for key in inputs} - {commune, NO_COMMUNE} | (named - {commune})
+        ),
     )
     return result
+
+
+def frontier_chains(inputs: Mapping[ChainKey, chain_ops.ChainInput], commune: str) -> set[ChainKey]:
+    """Every chain named by the evidence frontier of a decision on the commune's scoring chain
+    (read before verification: a forged frontier only makes more chains read and verified;
+    the decision itself is judged against the verified log)."""
+    found: set[ChainKey] = set()
+    chain = inputs.get(ChainKey("scoring", commune))
+    for event in chain.events if chain is not None else ():
+        if event.envelope.event_type not in DECISION_TYPES:
+            continue
+        entries = event.envelope.payload.get("evidence_frontier")
+        for entry in entries if isinstance(entries, list | tuple) else ():
+            if not isinstance(entry, Mapping):
+                continue
+            service, code = entry.get("service"), entry.get("commune_code")
+            if isinstance(service, str) and isinstance(code, str) and service and code:
+                found.add(ChainKey(service, code))
+    return found
 
 
 def _order(item: tuple[ChainKey, object]) -> tuple[str, str]:
@@ -195,11 +243,15 @@ def _timeline(
     return sorted(entries, key=lambda e: e.at)
 
 
-def keys_for(commune: str) -> Callable[[str], list[str]]:
-    """The commune's chain on every topic, plus identity's no-commune chain (CA certificates)."""
+def keys_for(commune: str, *others: str, certificates: bool = True) -> Callable[[str], list[str]]:
+    """The communes' chains on every topic, plus (with `certificates`) identity's no-commune
+    chain (CA certificates)."""
+    communes = [commune, *sorted(set(others) - {commune})]
 
     def keys(service: str) -> list[str]:
-        return [commune, NO_COMMUNE] if service == "identity" else [commune]
+        if certificates and service == "identity" and NO_COMMUNE not in communes:
+            return [*communes, NO_COMMUNE]
+        return communes
 
     return keys
 
@@ -223,14 +275,18 @@ def replay(
     evaluator_unavailable: str = "no evaluator configured",
     as_of: datetime | None = None,
     progress: Progress | None = None,
+    merged: Iterable[str] = (),
 ) -> AuditResult:
-    """Read the commune's partitions of every event topic and judge them (see `judge`)."""
+    """Read the commune's partitions of every event topic (and those of the communes `merged`
+    into it, and of any other commune a decision's evidence frontier names) and judge them
+    (see `judge`)."""
     progress = progress or Progress()
     started = time.perf_counter()
-    ranges = log.plan(keys_for(commune), as_of=as_of)
+    ranges = log.plan(keys_for(commune, *merged), as_of=as_of)
     services = {r.topic: r.service for r in ranges}
     progress.start(sum(r.size for r in ranges))
     scanned = 0
+    read_more: list[PartitionRange] = []
 
     def advance(n: int) -> None:
         nonlocal scanned
@@ -241,6 +297,15 @@ def replay(
         for record in log.read(ranges, on_progress=advance):
             yield services[record.position.topic], record
 
+    def more(communes: frozenset[str]) -> Iterator[tuple[str, RawRecord]]:
+        first, *others = sorted(communes)
+        extra = log.plan(keys_for(first, *others, certificates=False), as_of=as_of)
+        read_more.extend(extra)
+        services.update({r.topic: r.service for r in extra})
+        progress.start(sum(r.size for r in (*ranges, *read_more)))
+        for record in log.read(extra, on_progress=advance):
+            yield services[record.position.topic], record
+
     result = judge(
         records(),
         commune,
@@ -249,8 +314,9 @@ def replay(
         evaluator=evaluator,
         evaluator_unavailable=evaluator_unavailable,
         as_of=as_of,
+        more=more,
     )
     progress.finish()
-    result.partitions, result.scanned = ranges, scanned
+    result.partitions, result.scanned = [*ranges, *read_more], scanned
     result.seconds = time.perf_counter() - started
     return result

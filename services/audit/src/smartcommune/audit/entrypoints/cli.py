@@ -62,7 +62,8 @@ def _evaluator(units: Path | None, criteria: Path | None) -> tuple[DecisionEvalu
 REPLAY_HELP = (
     "Replay every *.events.v1 topic for one commune and verify it.\n\n"
     "Reads only the partitions holding the commune's key (and identity's no-commune chain for "
-    "CA certificates), verifies every (service, commune) hash chain, re-evaluates every "
+    "CA certificates, and the keys of the communes merged into it or named by a decision's "
+    "evidence frontier), verifies every (service, commune) hash chain, re-evaluates every "
     "recognition and revocation decision at its evidence frontier with scoring's own code, and "
     "verifies each decision's CMS signature, its certificate chain to --ca-root, and that the "
     "certificate was issued by the platform CA and unrevoked at signing time. "
@@ -110,6 +111,7 @@ def replay(
     from ..adapters.certificates import load_crl, load_roots
     from ..adapters.kafka_log import InfrastructureError, KafkaLog
     from ..application import replay as replaying
+    from ..application.evaluation import merged_into
     from ..reports import console as console_report
     from ..reports import html_report, json_report
 
@@ -122,6 +124,7 @@ def replay(
     roots = load_roots(ca_root) if ca_root else []
     revocations = load_crl(crl) if crl else None
     evaluator, unavailable = _evaluator(units_file, criteria_dir)
+    merged = merged_into(commune, units_file)
     with Progress(
         TextColumn("[bold]reading[/] {task.description}"),
         BarColumn(),
@@ -148,6 +151,7 @@ def replay(
                     evaluator_unavailable=unavailable,
                     as_of=moment,
                     progress=progress,
+                    merged=merged,
                 )
         except InfrastructureError as exc:
             console.print(f"[red]infrastructure error:[/] {exc}")

@@ -14,7 +14,10 @@ TIMELINE_ROWS = 200
 
 
 def show(result: AuditResult, console: Console) -> None:
-    chains = Table(title=f"Chains of commune {result.commune_code}")
+    title = f"Chains of commune {result.commune_code}"
+    if result.related_communes:
+        title += f" (and of {', '.join(result.related_communes)}: merged into it or in a frontier)"
+    chains = Table(title=title)
     for column in ("chain", "verified", "frontier", "redeliveries", "verdict"):
         chains.add_column(column)
     for c in result.chains:

@@ -188,6 +188,12 @@ def render(result: AuditResult) -> str:
     )
     as_of = result.as_of.isoformat() if result.as_of else "the end of the log"
     note = f"<p><small>{escape(result.evaluator_note)}</small></p>" if result.evaluator_note else ""
+    if result.related_communes:
+        related = ", ".join(result.related_communes)
+        note += (
+            f"<p>Also read and verified: the chains of {escape(related)} (merged into the "
+            "commune, or named by a decision's evidence frontier).</p>"
+        )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>Audit replay — commune {escape(result.commune_code)}</title>"

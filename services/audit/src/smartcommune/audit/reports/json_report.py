@@ -71,6 +71,7 @@ def as_dict(result: AuditResult) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "commune_code": result.commune_code,
+        "related_communes": list(result.related_communes),
         "as_of": result.as_of.isoformat() if result.as_of else None,
         "verdict": {"exit_code": int(code), "name": code.name.lower(), "meaning": MEANING[code]},
         "read": {

@@ -30,6 +30,8 @@ READ_UNIT = Rule(
 WRITE_UNITS = Rule(roles={PROVINCE_ADMIN}, write=True)
 #: A commune proposes its own units.
 PROPOSE = Rule(roles={COMMUNE_OFFICER}, write=True)
+#: A commune officer attests the commune's own facts (criterion 8: postal point, officials, OCOP).
+ATTEST_FACTS = Rule(roles={COMMUNE_OFFICER}, write=True)
 
 
 def authority_rule(role: str) -> Rule:
@@ -48,6 +50,8 @@ ENDPOINT_RULES: dict[str, Rule | str] = {
     "merge_units": WRITE_UNITS,
     "get_scorecard": READ_UNIT,
     "get_unit_metrics": READ_UNIT,
+    "attest_unit_fact": ATTEST_FACTS,
+    "list_unit_facts": READ_UNIT,
     "list_recognitions": READ_UNIT,
     "propose_recognition": PROPOSE,
     "get_proposal": READ_UNIT,

@@ -85,6 +85,9 @@ class Threshold(_Model):
 
 class Params(_Model):
     criteria_set: str | None = None
+    #: the nested set's version; unpinned references (written when every set had one version)
+    #: mean version 1, so a newer version never changes what a published set means
+    criteria_set_version: int | None = None
     window_days: int | None = None
 
 

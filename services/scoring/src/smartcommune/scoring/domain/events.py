@@ -9,7 +9,7 @@ Decisions carry no personal data: the signer is a Keycloak subject and a certifi
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -177,3 +177,31 @@ class RecognitionReviewFlagged(EventPayload):
     criteria_set: CriteriaSetRef
     as_of: date
     failing: tuple[str, ...]
+
+
+#: Commune-level facts no other service's event measures (Decision 1127, criterion 8), attested
+#: by the commune's officer with the SHA-256 of the evidence document kept by the commune:
+#: public postal service points; commune officials, and those of them trained in digital skills
+#: and information security; the commune's OCOP products, and those sold on an e-commerce
+#: platform.
+UnitFactName = Literal[
+    "postal_service_points", "officials_total", "officials_trained", "ocop_products",
+    "ocop_products_online",
+]  # fmt: skip
+UNIT_FACTS: tuple[str, ...] = get_args(UnitFactName)
+
+
+@registry.register
+class UnitFactAttested(EventPayload):
+    """A commune officer attests a count about the commune on a date (stream
+    `unit-fact-<unit>-<fact>-<date>`: one attestation per unit, fact and date); the latest
+    attestation date counts."""
+
+    event_type = "unit_fact.attested"
+    event_version = 1
+    unit_code: Code
+    fact: UnitFactName
+    value: int = Field(ge=0, le=1_000_000)
+    attested_on: date
+    evidence_sha256: Sha256
+    note: Text

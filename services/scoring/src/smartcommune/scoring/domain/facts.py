@@ -32,7 +32,7 @@ VIETNAM = timezone(timedelta(hours=7))
 #: Bump when the fold's state changes shape or meaning: persisted snapshots of an older fold
 #: (`adapters.factbooks`) are then ignored and rebuilt. The snapshot key also carries a hash of
 #: this module's source, so any edit of the fold invalidates them even if this is forgotten.
-FOLD_VERSION = 1
+FOLD_VERSION = 2
 
 
 @dataclass(frozen=True, order=True)
@@ -189,6 +189,17 @@ class Recognition:
 
 
 @dataclass
+class UnitFact:
+    """The latest attestation of a commune-level count (`unit_fact.attested`)."""
+
+    unit: str
+    fact: str
+    value: int
+    attested_on: date
+    pos: Pos
+
+
+@dataclass
 class FactBook:
     residents: dict[str, Resident] = field(default_factory=dict)
     vneid: dict[str, tuple[str, Pos]] = field(default_factory=dict)
@@ -202,10 +213,19 @@ class FactBook:
     facilities: dict[tuple[str, str], Facility] = field(default_factory=dict)
     trainings: dict[str, Training] = field(default_factory=dict)
     recognitions: dict[str, Recognition] = field(default_factory=dict)  # by decision stream
+    unit_facts: dict[tuple[str, str], UnitFact] = field(default_factory=dict)  # (unit, fact)
     #: events whose payload lacks what the indicators read: kept out of every count, listed
     unreadable: list[Pos] = field(default_factory=list)
     #: the events folded in, per chain: their positions (for frontiers and evidence)
     seen: dict[tuple[str, str], dict[int, str]] = field(default_factory=dict)
+    #: bumped by every `apply`; read-side indexes derived from the state (`metrics.index_of`)
+    #: are kept in `derived` with the revision they were built at, and rebuilt once it moved.
+    #: Neither is state: not compared, not copied by `dataclasses.replace`, not pickled.
+    revision: int = field(default=0, init=False, compare=False, repr=False)
+    derived: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "derived": {}}
 
     @classmethod
     def of(cls, events: Iterable[EventEnvelope], as_of: date | None = None) -> FactBook:
@@ -224,6 +244,7 @@ class FactBook:
         return self
 
     def apply(self, envelope: EventEnvelope) -> None:
+        self.revision += 1
         handler = HANDLERS.get((envelope.service, envelope.event_type))
         pos = Pos(envelope.service, envelope.commune_code, envelope.chain_seq)
         self.seen.setdefault((pos.service, pos.commune_code), {})[pos.chain_seq] = envelope.hash
@@ -384,6 +405,19 @@ def _revocation(b: FactBook, e: EventEnvelope, p: Mapping[str, Any], pos: Pos) -
             recognition.revoked = True
 
 
+def _unit_fact(b: FactBook, e: EventEnvelope, p: Mapping[str, Any], pos: Pos) -> None:
+    unit, fact, value = _str(p, "unit_code"), _str(p, "fact"), _int(p, "value")
+    try:
+        attested_on = date.fromisoformat(_str(p, "attested_on"))
+    except ValueError:
+        raise FactError("payload.attested_on must be an ISO date") from None
+    current = b.unit_facts.get((unit, fact))
+    # the attestation with the latest `attested_on` counts, whatever order they were recorded
+    # in (a date is attested once: one stream per unit, fact and date)
+    if current is None or current.attested_on <= attested_on:
+        b.unit_facts[(unit, fact)] = UnitFact(unit, fact, value, attested_on, pos)
+
+
 HANDLERS: dict[tuple[str, str], Handler] = {
     ("identity", "resident.registered"): _resident_registered,
     ("identity", "resident.erased"): _resident_erased,
@@ -406,4 +440,5 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     ("techteams", "training.held"): _training,
     ("scoring", "recognition.decision_issued"): _decision,
     ("scoring", "recognition.revocation_issued"): _revocation,
+    ("scoring", "unit_fact.attested"): _unit_fact,
 }

@@ -14,11 +14,24 @@ residents are not counted; a household's connectivity and skills are those of it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
-from .facts import FactBook, Pos, Resident
+from .events import UNIT_FACTS
+from .facts import (
+    Dossier,
+    Facility,
+    FactBook,
+    Household,
+    Merchant,
+    Pos,
+    Resident,
+    Survey,
+    Team,
+)
 
+T = TypeVar("T")
 WORKING_AGE = (15, 60)
 VNEID_AGE = 14
 UTILITY_PURPOSES = frozenset({"electricity", "water", "school_fee"})
@@ -35,6 +48,7 @@ class Scope:
     as_of: date
     window_days: int | None = None
     criteria_set: str | None = None
+    criteria_set_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,77 @@ class Metric:
     fn: MetricFn
 
 
+@dataclass
+class Index:
+    """The book's facts grouped by village (and dossiers by commune too), and the cross-service
+    lookups every metric would otherwise rebuild: built in one pass over the book, in the
+    book's own order, so every metric reads exactly what a scan of the whole book would have
+    found — only without scanning the other villages. Rebuilt after any `apply` (facts are
+    mutated in place: an account closed, a resident erased, a merchant's QR flag)."""
+
+    residents: dict[str, list[tuple[str, Resident]]] = field(default_factory=dict)
+    households: dict[str, list[tuple[str, Household]]] = field(default_factory=dict)
+    surveys: dict[str, list[Survey]] = field(default_factory=dict)
+    merchants: dict[str, list[Merchant]] = field(default_factory=dict)
+    facilities: dict[str, list[Facility]] = field(default_factory=dict)
+    teams: dict[str, list[Team]] = field(default_factory=dict)
+    dossiers_by_commune: dict[str, list[tuple[str, Dossier]]] = field(default_factory=dict)
+    dossiers_by_village: dict[str, list[tuple[str, Dossier]]] = field(default_factory=dict)
+    #: resident → the first open resident account held; resident → first training attended;
+    #: household → first cashless utility payment
+    holders: dict[str, Pos] = field(default_factory=dict)
+    trained: dict[str, Pos] = field(default_factory=dict)
+    paying: dict[str, Pos] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, book: FactBook) -> Index:
+        index = cls()
+        for rid, resident in book.residents.items():
+            index.residents.setdefault(resident.village, []).append((rid, resident))
+        for hid, household in book.households.items():
+            index.households.setdefault(household.village, []).append((hid, household))
+        for survey in book.surveys.values():
+            index.surveys.setdefault(survey.village, []).append(survey)
+        for merchant in book.merchants.values():
+            index.merchants.setdefault(merchant.village, []).append(merchant)
+        for (village, _), facility in book.facilities.items():
+            index.facilities.setdefault(village, []).append(facility)
+        for team in book.teams.values():
+            index.teams.setdefault(team.village, []).append(team)
+        for did, dossier in book.dossiers.items():
+            index.dossiers_by_commune.setdefault(dossier.commune, []).append((did, dossier))
+            if dossier.village is not None:
+                index.dossiers_by_village.setdefault(dossier.village, []).append((did, dossier))
+        for account in book.accounts.values():
+            if account.holder_kind == "resident" and not account.closed:
+                index.holders.setdefault(account.holder_id, account.pos)
+        for training in book.trainings.values():
+            for attendee in training.attendees:
+                index.trained.setdefault(attendee, training.pos)
+        for payment in book.payments.values():
+            if payment.purpose in UTILITY_PURPOSES and payment.household is not None:
+                index.paying.setdefault(payment.household, payment.pos)
+        return index
+
+
+def index_of(book: FactBook) -> Index:
+    """The book's index, built once per revision of the book (every metric of a scorecard, and
+    every scorecard until the next event, share it)."""
+    cached = book.derived.get("metrics.index")
+    if isinstance(cached, tuple) and cached[0] == book.revision:
+        index: Index = cached[1]
+        return index
+    index = Index.of(book)
+    book.derived["metrics.index"] = (book.revision, index)
+    return index
+
+
+def _in(groups: dict[str, list[T]], villages: Iterable[str]) -> Iterable[T]:
+    """The items of `villages` (each village once: scopes are sets)."""
+    for village in villages:
+        yield from groups.get(village, ())
+
+
 def _measure(items: Iterable[tuple[int, Iterable[Pos]]]) -> Measure:
     value, evidence = 0, set[Pos]()
     for amount, positions in items:
@@ -63,11 +148,7 @@ def _measure(items: Iterable[tuple[int, Iterable[Pos]]]) -> Measure:
 
 
 def _residents(book: FactBook, scope: Scope) -> Iterable[tuple[str, Resident]]:
-    return (
-        (rid, r)
-        for rid, r in book.residents.items()
-        if not r.erased and r.village in scope.villages
-    )
+    return ((rid, r) for rid, r in _in(index_of(book).residents, scope.villages) if not r.erased)
 
 
 def _age(resident: Resident, scope: Scope) -> int:
@@ -100,27 +181,21 @@ def residents_vneid_level_2(book: FactBook, scope: Scope) -> Measure:
 
 
 def residents_working_age_with_epayment_account(book: FactBook, scope: Scope) -> Measure:
-    holders: dict[str, Pos] = {}
-    for account in book.accounts.values():
-        if account.holder_kind == "resident" and not account.closed:
-            holders.setdefault(account.holder_id, account.pos)
+    holders = index_of(book).holders
     return _measure(
         (1, [r.pos, holders[rid]]) for rid, r in _working_age(book, scope) if rid in holders
     )
 
 
 def residents_working_age_trained(book: FactBook, scope: Scope) -> Measure:
-    trained: dict[str, Pos] = {}
-    for training in book.trainings.values():
-        for attendee in training.attendees:
-            trained.setdefault(attendee, training.pos)
+    trained = index_of(book).trained
     return _measure(
         (1, [r.pos, trained[rid]]) for rid, r in _working_age(book, scope) if rid in trained
     )
 
 
 def _households(book: FactBook, scope: Scope) -> Iterable[tuple[str, Pos]]:
-    return ((hid, h.pos) for hid, h in book.households.items() if h.village in scope.villages)
+    return ((hid, h.pos) for hid, h in _in(index_of(book).households, scope.villages))
 
 
 def households_total(book: FactBook, scope: Scope) -> Measure:
@@ -144,10 +219,7 @@ def households_with_digital_address(book: FactBook, scope: Scope) -> Measure:
 
 
 def households_paying_utilities_cashless(book: FactBook, scope: Scope) -> Measure:
-    paying: dict[str, Pos] = {}
-    for payment in book.payments.values():
-        if payment.purpose in UTILITY_PURPOSES and payment.household is not None:
-            paying.setdefault(payment.household, payment.pos)
+    paying = index_of(book).paying
     return _measure(
         (1, [pos, paying[hid]]) for hid, pos in _households(book, scope) if hid in paying
     )
@@ -161,8 +233,7 @@ def _surveys_in(book: FactBook, scope: Scope) -> list[tuple[int, int, int, Pos]]
             min(s.online_skills, s.working_age),
             s.pos,
         )
-        for s in book.surveys.values()
-        if s.village in scope.villages
+        for s in _in(index_of(book).surveys, scope.villages)
     ]
 
 
@@ -179,16 +250,12 @@ def survey_working_age_with_online_skills(book: FactBook, scope: Scope) -> Measu
 
 
 def merchants_total(book: FactBook, scope: Scope) -> Measure:
-    return _measure(
-        (1, m.positions[:1]) for m in book.merchants.values() if m.village in scope.villages
-    )
+    return _measure((1, m.positions[:1]) for m in _in(index_of(book).merchants, scope.villages))
 
 
 def merchants_accepting_qr(book: FactBook, scope: Scope) -> Measure:
     return _measure(
-        (1, m.positions)
-        for m in book.merchants.values()
-        if m.village in scope.villages and m.accepts_qr
+        (1, m.positions) for m in _in(index_of(book).merchants, scope.villages) if m.accepts_qr
     )
 
 
@@ -196,8 +263,8 @@ def facility_present(name: str) -> MetricFn:
     def count(book: FactBook, scope: Scope) -> Measure:
         return _measure(
             (1, [f.pos])
-            for (village, facility), f in book.facilities.items()
-            if facility == name and f.present and village in scope.villages
+            for f in _in(index_of(book).facilities, scope.villages)
+            if f.facility == name and f.present
         )
 
     return count
@@ -206,16 +273,16 @@ def facility_present(name: str) -> MetricFn:
 def security_cameras_count(book: FactBook, scope: Scope) -> Measure:
     return _measure(
         (f.count, [f.pos])
-        for (village, facility), f in book.facilities.items()
-        if facility == "security_cameras" and f.present and village in scope.villages
+        for f in _in(index_of(book).facilities, scope.villages)
+        if f.facility == "security_cameras" and f.present
     )
 
 
 def _active_teams(book: FactBook, villages: frozenset[str]) -> Iterable[tuple[str, list[Pos]]]:
     return (
         (t.village, t.positions)
-        for t in book.teams.values()
-        if t.village in villages and not t.dissolved and t.members
+        for t in _in(index_of(book).teams, villages)
+        if not t.dissolved and t.members
     )
 
 
@@ -233,17 +300,17 @@ def _villages_with(found: dict[str, list[Pos]]) -> Measure:
 
 def villages_with_internet(book: FactBook, scope: Scope) -> Measure:
     found: dict[str, list[Pos]] = {}
-    for survey in book.surveys.values():
-        if survey.village in scope.counted_villages and (survey.has_fibre or survey.has_4g):
+    for survey in _in(index_of(book).surveys, scope.counted_villages):
+        if survey.has_fibre or survey.has_4g:
             found.setdefault(survey.village, []).append(survey.pos)
     return _villages_with({v: sorted(p)[:1] for v, p in found.items()})
 
 
 def villages_with_smart_loudspeakers(book: FactBook, scope: Scope) -> Measure:
     found = {
-        village: [f.pos]
-        for (village, facility), f in book.facilities.items()
-        if facility == "smart_loudspeakers" and f.present and village in scope.counted_villages
+        f.village: [f.pos]
+        for f in _in(index_of(book).facilities, scope.counted_villages)
+        if f.facility == "smart_loudspeakers" and f.present
     }
     return _villages_with(found)
 
@@ -266,13 +333,15 @@ def villages_recognised(book: FactBook, scope: Scope) -> Measure:
 
 def _resolved(book: FactBook, scope: Scope) -> Iterable[tuple[bool, bool, list[Pos]]]:
     since = scope.as_of - timedelta(days=scope.window_days) if scope.window_days else None
-    for d in book.dossiers.values():
+    index = index_of(book)
+    candidates = dict(_in(index.dossiers_by_commune, scope.communes))
+    candidates.update(_in(index.dossiers_by_village, scope.villages))  # each dossier once
+    for d in candidates.values():
         if d.kind != "procedure" or d.resolved_on is None or d.resolved_pos is None:
             continue
         if since is not None and d.resolved_on <= since:
             continue
-        if d.commune in scope.communes or (d.village is not None and d.village in scope.villages):
-            yield d.online, d.on_time, [d.pos, d.resolved_pos]
+        yield d.online, d.on_time, [d.pos, d.resolved_pos]
 
 
 def dossiers_resolved(book: FactBook, scope: Scope) -> Measure:
@@ -285,6 +354,20 @@ def dossiers_resolved_online(book: FactBook, scope: Scope) -> Measure:
 
 def dossiers_resolved_on_time(book: FactBook, scope: Scope) -> Measure:
     return _measure((1, p) for _, on_time, p in _resolved(book, scope) if on_time)
+
+
+def unit_fact(name: str) -> MetricFn:
+    """The sum over the scope's communes (with a rollup, the merged ones too) of the latest
+    `unit_fact.attested` value of `name`; 0 when never attested."""
+
+    def count(book: FactBook, scope: Scope) -> Measure:
+        return _measure(
+            (f.value, [f.pos])
+            for (unit, fact), f in book.unit_facts.items()
+            if fact == name and unit in scope.communes
+        )
+
+    return count
 
 
 def _nested_set(book: FactBook, scope: Scope) -> Measure:  # evaluated by the scorecard itself
@@ -366,8 +449,17 @@ CATALOGUE: dict[str, Metric] = {
                "`partial_online`.", (_D,), dossiers_resolved_online),
         Metric("dossiers.resolved_on_time", "Of those, resolved on time (`on_time`).", (_D,),
                dossiers_resolved_on_time),
+        *(
+            Metric(f"commune.{name}", f"Sum over the scope's communes of the value of the "
+                   f"latest `unit_fact.attested` (by `attested_on`) for `{name}`, attested by "
+                   "the commune officer with the evidence's SHA-256; 0 when never attested.",
+                   (_S,), unit_fact(name))
+            for name in UNIT_FACTS
+        ),
         Metric("criteria_set.met", "1 when the unit meets the criteria set named in "
-               "`params.criteria_set` (its decision rule) as of the same date, else 0; the "
-               "evidence is that of the nested set's indicators.", (_S,), _nested_set),
+               "`params.criteria_set`, version `params.criteria_set_version` (unpinned: "
+               "version 1, so a new version never changes a published set), by its decision "
+               "rule as of the same date, else 0; the evidence is that of the nested set's "
+               "indicators.", (_S,), _nested_set),
     ]
 }  # fmt: skip

@@ -174,6 +174,7 @@ def evaluate(
         scope = Scope(
             base.villages, base.communes, base.counted_villages, as_of,
             indicator.params.window_days, indicator.params.criteria_set,
+            indicator.params.criteria_set_version,
         )  # fmt: skip
         if indicator.numerator == "criteria_set.met":
             numerator = _nested(units, criteria, book, code, scope, rollup, _depth)
@@ -219,7 +220,7 @@ def _nested(
     rollup: bool,
     depth: int,
 ) -> Measure:
-    nested = criteria.get(scope.criteria_set or "")
+    nested = criteria.get(scope.criteria_set or "", scope.criteria_set_version or 1)
     if nested is None or depth > 3:
         return Measure(0, frozenset())
     card = evaluate(

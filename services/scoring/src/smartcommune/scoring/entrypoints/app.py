@@ -15,7 +15,7 @@ from smartcommune.kit.health import database_check, health_router
 from smartcommune.kit.telemetry import TracingMiddleware
 
 from ..adapters import document
-from ..application import decisions, queries, recognition, units
+from ..application import attestations, decisions, queries, recognition, units
 from ..bootstrap import Service, bootstrap, run_migrations
 from ..settings import Settings
 from .problems import PROBLEM_JSON, install
@@ -27,6 +27,7 @@ from .schemas import (
     ReturnIn,
     RevocationIn,
     UnitChange,
+    UnitFactIn,
     UnitIn,
     UnitView,
 )
@@ -135,6 +136,22 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
         return queries.unit_metrics(
             ctx, caller, unit_code, as_of, window_days, include_predecessors
         )
+
+    @router.post(
+        "/units/{unit_code}/facts", operation_id="attest_unit_fact", status_code=201,
+        responses={200: {"description": "the same attestation was recorded before"}},
+    )  # fmt: skip
+    def attest_unit_fact(
+        caller: Caller, unit_code: UnitCodePath, body: UnitFactIn, response: Response
+    ) -> dict[str, Any]:
+        view, new = attestations.attest(ctx, caller, unit_code, body.model_dump())
+        if not new:
+            response.status_code = status.HTTP_200_OK
+        return view
+
+    @router.get("/units/{unit_code}/facts", operation_id="list_unit_facts")
+    def list_unit_facts(caller: Caller, unit_code: UnitCodePath) -> list[dict[str, Any]]:
+        return attestations.latest(ctx, caller, unit_code)
 
     @router.get("/units/{unit_code}/recognitions", operation_id="list_recognitions")
     def list_recognitions(caller: Caller, unit_code: UnitCodePath) -> list[dict[str, Any]]:

@@ -80,7 +80,10 @@ def render(criteria: CriteriaCatalogue | None = None) -> str:
         ]
         for i in c.indicators:
             ratio = f"`{i.numerator}`" + (f" / `{i.denominator}`" if i.denominator else "")
-            if i.params.criteria_set:
+            if i.params.criteria_set and i.numerator == "criteria_set.met":
+                version = i.params.criteria_set_version or 1  # unpinned: version 1
+                ratio += f" (set `{i.params.criteria_set}` v{version})"
+            elif i.params.criteria_set:
                 ratio += f" (set `{i.params.criteria_set}`)"
             if i.params.window_days:
                 ratio += f" (last {i.params.window_days} days)"

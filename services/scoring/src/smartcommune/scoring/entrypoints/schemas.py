@@ -74,6 +74,20 @@ class UnitView(BaseModel):
     flags: list[str]
 
 
+class UnitFactIn(_Body):
+    """A count about the commune, attested with the SHA-256 of the evidence the commune keeps
+    (the register of officials' training certificates, the postal point's licence, ...)."""
+
+    fact: Literal[
+        "postal_service_points", "officials_total", "officials_trained", "ocop_products",
+        "ocop_products_online",
+    ]  # fmt: skip
+    value: int = Field(ge=0, le=1_000_000)
+    attested_on: date
+    evidence_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    note: str = Field("", max_length=2000)
+
+
 class ProposalIn(_Body):
     criteria_set_id: str = Field(min_length=1, max_length=80)
     criteria_set_version: int | None = Field(None, ge=1, le=10_000)
