@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from . import stack_cmd, topics_cmd
+from smartcommune.audit.entrypoints import cli as audit_cmd
+
+from . import provision_keycloak, stack_cmd, topics_cmd
 from .demo import command as demo_command
 
 app = typer.Typer(
@@ -15,6 +17,8 @@ app = typer.Typer(
 )
 app.add_typer(stack_cmd.app, name="stack")
 app.add_typer(topics_cmd.app, name="topics")
+app.add_typer(provision_keycloak.app, name="keycloak")
+app.add_typer(audit_cmd.app, name="audit")
 app.command(name="demo")(demo_command.demo)
 
 

@@ -100,7 +100,7 @@ def build_consumers(service: Service) -> list[TrackingConsumer]:
     group = service.settings.consumer_group
     return [
         TrackingConsumer(
-            f"{group}-{topic.split('.')[0]}",
+            f"{group}-{name}",
             topic,
             service.engine,
             handle,

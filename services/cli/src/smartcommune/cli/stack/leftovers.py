@@ -12,10 +12,19 @@ import json
 import sys
 
 from . import SERVER_NAMES, StackConfig, make_server
+from .service_process import ServiceProcess
+from .services import SERVICES, ServiceRuntime
 
 
 def running_servers(config: StackConfig) -> list[str]:
-    return [name for name in SERVER_NAMES if make_server(name, config).running_pid() is not None]
+    """Servers, and service processes, this run folder started and that still run."""
+    names = [name for name in SERVER_NAMES if make_server(name, config).running_pid() is not None]
+    runtime = ServiceRuntime(run_dir=config.run_dir, servers_env={}, host=config.host)
+    for spec in SERVICES:
+        for process in spec.processes:
+            if ServiceProcess(runtime, spec, process).running_pid() is not None:
+                names.append(f"{spec.name}-{process.role}")
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
