@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from fastapi.testclient import TestClient
+from kafka.admin import KafkaAdminClient
 from pydantic import ConfigDict
 from sqlalchemy import func, select
 
@@ -43,6 +44,7 @@ from smartcommune.kit.relay import OutboxRelay, make_producer
 from smartcommune.kit.store import EventStore, UnitOfWork, make_engine
 from smartcommune.kit.store.tables import metadata as kit_metadata
 from smartcommune.kit.telemetry import setup_telemetry
+from smartcommune.kit.topics import ensure_topics, event_topic_specs
 from smartcommune.scoring.adapters.signing import GrpcSigner
 from smartcommune.scoring.adapters.tables import inbox
 from smartcommune.scoring.application.decisions import signed_content
@@ -152,6 +154,12 @@ def test_six_villages_five_recognised_signed_and_verified_on_real_servers(
     ca: CertificationAuthority,
     signing: Serving,
 ) -> None:
+    # the platform's topics as `smartcommune topics ensure` makes them (a fresh broker has none)
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    try:
+        ensure_topics(admin, event_topic_specs([*SOURCE_SERVICES, "scoring"]))
+    finally:
+        admin.close()
     rng = random.Random()
     commune = f"7{rng.randrange(10_000):04d}"
     villages = [f"{commune}0{n}" for n in range(1, 7)]
