@@ -107,7 +107,12 @@ class PostgresServer(LocalServer):
 
     def prepare(self, progress: Progress = _quiet) -> None:
         if (self.data_dir / "PG_VERSION").exists():
-            return
+            if self.password_path.exists():
+                return
+            # The run folder (with the password) was deleted, but the cluster outside it survived,
+            # e.g. a checkout cloned again at the same path: nobody can log in to it any more.
+            progress("postgres: the cluster's password went with its run folder; recreating it")
+            shutil.rmtree(self.cluster_dir)
         bindir = find_pg_bindir()
         assert bindir is not None  # fetch() checked
         progress("postgres: creating a new cluster (initdb)")
